@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './schemas.js';
+export * from './stream-parts.js';
+export { encodeSseEvent, decodeSseStream, StreamDecodeError } from './sse.js';

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { ErrorInfoSchema } from './errors.js';
+import { IdSchema, MessageSchema } from './schemas.js';
+
+/**
+ * The parts of a streamed reply, in order: `start`, then `text-start`, any number of
+ * `text-delta`, `text-end`, then `usage` and/or `error`, and always `finish` last.
+ * A stream never just stops: failures arrive as an `error` part followed by `finish`.
+ */
+export const StartPartSchema = z.object({
+  type: z.literal('start'),
+  conversationId: IdSchema,
+  /** The visitor's message as stored, before the model was called. */
+  userMessage: MessageSchema,
+  assistantMessageId: IdSchema,
+});
+
+export const TextStartPartSchema = z.object({ type: z.literal('text-start'), id: IdSchema });
+export const TextDeltaPartSchema = z.object({ type: z.literal('text-delta'), id: IdSchema, delta: z.string() });
+export const TextEndPartSchema = z.object({ type: z.literal('text-end'), id: IdSchema });
+
+export const UsagePartSchema = z.object({
+  type: z.literal('usage'),
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  /** Input tokens served from a provider's prompt cache or the local model's KV cache. */
+  cachedInputTokens: z.number().int().nonnegative().optional(),
+});
+
+export const ErrorPartSchema = z.object({ type: z.literal('error'), error: ErrorInfoSchema });
+
+export const FinishReasonSchema = z.enum(['stop', 'length', 'aborted', 'error']);
+export type FinishReason = z.infer<typeof FinishReasonSchema>;
+
+export const FinishPartSchema = z.object({
+  type: z.literal('finish'),
+  /** The assistant message as stored; its status says whether the reply is complete or partial. */
+  message: MessageSchema,
+  finishReason: FinishReasonSchema,
+});
+
+export const StreamPartSchema = z.discriminatedUnion('type', [
+  StartPartSchema,
+  TextStartPartSchema,
+  TextDeltaPartSchema,
+  TextEndPartSchema,
+  UsagePartSchema,
+  ErrorPartSchema,
+  FinishPartSchema,
+]);
+export type StreamPart = z.infer<typeof StreamPartSchema>;
+export type StreamPartOf<T extends StreamPart['type']> = Extract<StreamPart, { type: T }>;

@@ -1,0 +1,72 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { isNull } from 'drizzle-orm';
+import { bodyLimit } from 'hono/body-limit';
+import type { VisitorTokens } from './auth/visitor-token.js';
+import type { Database } from './db/database.js';
+import { publishableKeys } from './db/schema.js';
+import { ApiError } from './http/api-error.js';
+import type { AppEnv } from './http/env.js';
+import { cachedOriginLookup, corsForKnownOrigins } from './middleware/cors.js';
+import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
+import type { ChatModel } from './providers/chat-model.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { sessionRoutes } from './routes/sessions.js';
+
+export interface AppDeps {
+  db: Database;
+  model: ChatModel;
+  tokens: VisitorTokens;
+  maxBodyBytes?: number;
+  log?: (message: string, error: unknown) => void;
+}
+
+/** Builds the HTTP app from its dependencies; tests call this with a real temp database. */
+export function createApp(deps: AppDeps) {
+  const log = deps.log ?? ((message: string, error: unknown) => console.error(message, error));
+  const isKnownOrigin = cachedOriginLookup(async () => {
+    const rows = await deps.db.select({ origins: publishableKeys.allowedOrigins }).from(publishableKeys).where(isNull(publishableKeys.revokedAt));
+    return new Set(rows.flatMap((r) => r.origins));
+  });
+
+  const app = new OpenAPIHono<AppEnv>();
+  app.onError(errorHandler(log));
+  app.notFound(notFoundHandler);
+  app.use('/v1/*', corsForKnownOrigins(isKnownOrigin));
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes ?? 64 * 1024,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `The request body is over ${deps.maxBodyBytes ?? 64 * 1024} bytes.`);
+      },
+    }),
+  );
+  app.route('/v1/sessions', sessionRoutes(deps));
+  app.route('/v1/conversations', conversationRoutes({ ...deps, log }));
+
+  app.get('/health', async (c) => {
+    const [database, model] = await Promise.all([
+      deps.db.$client.execute('select 1').then(
+        () => ({ ok: true }),
+        (error: unknown) => ({ ok: false, detail: String(error) }),
+      ),
+      deps.model.health(),
+    ]);
+    const ok = database.ok && model.ok;
+    return c.json({ ok, database, model: { provider: deps.model.provider, id: deps.model.modelId, ...model } }, ok ? 200 : 503);
+  });
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'visitorToken', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A visitor token from POST /v1/sessions.',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'VibhavaFusion API', version: '1.0.0', description: 'Visitor sessions, conversations and streamed avatar replies.' },
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,62 @@
+import { SignJWT, errors, jwtVerify } from 'jose';
+import { ApiError } from '../http/api-error.js';
+
+export interface VisitorClaims {
+  visitorId: string;
+  tenantId: string;
+  avatarId: string;
+  /** The page origin the token was minted for; requests from any other origin are refused. */
+  origin: string;
+}
+
+const ISSUER = 'vibhava';
+const AUDIENCE = 'vibhava:visitor';
+
+/** Short-lived HS256 visitor tokens, bound to one tenant, avatar and origin. */
+export class VisitorTokens {
+  readonly #key: Uint8Array;
+
+  constructor(
+    secret: string,
+    readonly ttlSeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.#key = new TextEncoder().encode(secret);
+  }
+
+  async sign(claims: VisitorClaims): Promise<{ token: string; expiresAt: number }> {
+    const issuedAt = Math.floor(this.now() / 1000);
+    const expiresAt = issuedAt + this.ttlSeconds;
+    const token = await new SignJWT({ tid: claims.tenantId, aid: claims.avatarId, org: claims.origin })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(claims.visitorId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
+      .sign(this.#key);
+    return { token, expiresAt: expiresAt * 1000 };
+  }
+
+  async verify(token: string): Promise<VisitorClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.#key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+        currentDate: new Date(this.now()),
+      });
+      const { sub, tid, aid, org } = payload;
+      if (typeof sub !== 'string' || typeof tid !== 'string' || typeof aid !== 'string' || typeof org !== 'string') {
+        throw new ApiError(401, 'unauthorized', 'The visitor token is missing claims.');
+      }
+      return { visitorId: sub, tenantId: tid, avatarId: aid, origin: org };
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      if (error instanceof errors.JWTExpired) {
+        throw new ApiError(401, 'token_expired', 'The visitor token has expired; start a new session.');
+      }
+      throw new ApiError(401, 'unauthorized', 'The visitor token is not valid.');
+    }
+  }
+}

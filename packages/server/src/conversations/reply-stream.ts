@@ -1,0 +1,106 @@
+import { encodeSseEvent, type ErrorInfo, type FinishReason, type StreamPart } from '@vibhava/protocol';
+import { ModelError, type ChatModel, type ChatPromptMessage } from '../providers/chat-model.js';
+import type { ConversationStore } from './conversation-store.js';
+
+export interface ReplyStreamOptions {
+  store: ConversationStore;
+  model: ChatModel;
+  conversationId: string;
+  persona: string;
+  content: string;
+  /** Aborted when the visitor disconnects or stops the reply. */
+  signal: AbortSignal;
+  historyTurns?: number;
+  maxOutputTokens?: number;
+  log?: (message: string, error: unknown) => void;
+}
+
+/**
+ * Stores the visitor's message, then streams the model's reply as SSE parts. Whatever happens
+ * (model error, disconnect), the visitor's message stays stored and the reply is stored with
+ * the text produced so far, marked `partial` (or `error` when there is none).
+ */
+export async function createReplyStream(options: ReplyStreamOptions): Promise<ReadableStream<Uint8Array>> {
+  const { store, model, conversationId } = options;
+  const history = await store.history(conversationId, options.historyTurns ?? 20);
+  const { userMessage, assistantId } = await store.beginTurn(conversationId, options.content);
+  const prompt: ChatPromptMessage[] = [
+    { role: 'system', content: options.persona },
+    ...history.map((m) => ({ role: m.role, content: m.content })),
+    { role: 'user', content: options.content },
+  ];
+  const encoder = new TextEncoder();
+  const abort = new AbortController();
+  const onAbort = () => abort.abort(options.signal.reason);
+  options.signal.addEventListener('abort', onAbort, { once: true });
+
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (part: StreamPart) => {
+        try {
+          controller.enqueue(encoder.encode(encodeSseEvent(part)));
+        } catch {
+          // The client went away; generation stops through the abort signal.
+        }
+      };
+      send({ type: 'start', conversationId, userMessage, assistantMessageId: assistantId });
+      send({ type: 'text-start', id: assistantId });
+      let text = '';
+      let usage: { inputTokens: number; outputTokens: number; cachedInputTokens?: number } | undefined;
+      let finishReason: FinishReason = 'stop';
+      let error: ErrorInfo | undefined;
+      try {
+        for await (const part of model.stream({
+          messages: prompt,
+          signal: abort.signal,
+          conversationKey: conversationId,
+          ...(options.maxOutputTokens ? { maxOutputTokens: options.maxOutputTokens } : {}),
+        })) {
+          if (part.type === 'text-delta') {
+            text += part.delta;
+            send({ type: 'text-delta', id: assistantId, delta: part.delta });
+          } else if (part.type === 'usage') {
+            usage = part;
+          } else {
+            finishReason = part.finishReason;
+          }
+        }
+        if (abort.signal.aborted) finishReason = 'aborted';
+      } catch (cause) {
+        finishReason = abort.signal.aborted ? 'aborted' : 'error';
+        if (!abort.signal.aborted) {
+          error =
+            cause instanceof ModelError
+              ? { code: cause.code, message: cause.message }
+              : { code: 'upstream_error', message: 'The model failed while replying.' };
+          if (!(cause instanceof ModelError)) options.log?.('Model stream failed', cause);
+        }
+      } finally {
+        options.signal.removeEventListener('abort', onAbort);
+      }
+      send({ type: 'text-end', id: assistantId });
+      if (usage) send({ type: 'usage', ...usage });
+      if (error) send({ type: 'error', error });
+      const complete = finishReason === 'stop' || finishReason === 'length';
+      const message = await store.finishReply(assistantId, {
+        content: text,
+        status: complete ? 'complete' : text ? 'partial' : finishReason === 'aborted' ? 'partial' : 'error',
+        inputTokens: usage?.inputTokens ?? null,
+        outputTokens: usage?.outputTokens ?? null,
+        cachedInputTokens: usage?.cachedInputTokens ?? null,
+        provider: model.provider,
+        model: model.modelId,
+        errorCode: error?.code ?? (finishReason === 'aborted' ? 'aborted' : null),
+      });
+      send({ type: 'finish', message, finishReason });
+      try {
+        controller.close();
+      } catch {
+        // Already closed by a disconnect.
+      }
+    },
+    cancel(reason) {
+      abort.abort(reason);
+    },
+  });
+}

@@ -1,0 +1,54 @@
+import { ConfigError, parseEnv, type Env } from './config.js';
+import { defaultModelsDir } from './providers/local/model-files.js';
+import { startServer, type StartServerOptions } from './server.js';
+
+/** The only reader of `process.env`: env → options → server. */
+export function optionsFromEnv(env: Env, extra: { demo?: boolean } = {}): StartServerOptions {
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: env.VIBHAVA_DATA_DIR,
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    ...(env.DATABASE_AUTH_TOKEN ? { databaseAuthToken: env.DATABASE_AUTH_TOKEN } : {}),
+    ...(env.VIBHAVA_SECRET ? { secret: env.VIBHAVA_SECRET } : {}),
+    tokenTtlSeconds: env.VISITOR_TOKEN_TTL_SECONDS,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    providers: {
+      provider: env.VIBHAVA_PROVIDER,
+      openai: { apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL },
+      local: {
+        modelPath: env.VIBHAVA_MODEL_PATH,
+        modelsDir: env.VIBHAVA_MODELS_DIR ?? defaultModelsDir(),
+        threads: env.VIBHAVA_MODEL_THREADS,
+        contextSize: env.VIBHAVA_MODEL_CONTEXT,
+        autoPull: true,
+      },
+    },
+    allowedOrigins: env.VIBHAVA_ALLOWED_ORIGINS,
+    ...(extra.demo ? { demo: true } : {}),
+  };
+}
+
+export async function main(argv: { demo?: boolean } = {}): Promise<void> {
+  let env: Env;
+  try {
+    env = parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const server = await startServer(optionsFromEnv(env, { demo: argv.demo ?? true }));
+  console.log(`VibhavaFusion is listening on ${server.url} (model: ${server.model.provider} ${server.model.modelId})`);
+  if (server.demo) {
+    console.log(`\n  Demo page:  ${server.url}/\n  API docs:   ${server.url}/openapi.json\n  Health:     ${server.url}/health\n`);
+    console.log(`  publishable key ${server.demo.publishableKey}, avatar ${server.demo.avatarId}`);
+  }
+  const shutdown = () => {
+    server.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}

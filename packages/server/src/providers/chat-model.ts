@@ -1,0 +1,47 @@
+import type { ErrorCode } from '@vibhava/protocol';
+
+export interface ChatPromptMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatStreamOptions {
+  messages: readonly ChatPromptMessage[];
+  signal: AbortSignal;
+  maxOutputTokens?: number;
+  temperature?: number;
+  /**
+   * A stable key for the conversation. Providers with their own caches use it: the local model
+   * keeps the conversation's KV cache under it, so turn 2 does not re-read turn 1.
+   */
+  conversationKey?: string;
+}
+
+export type ModelStreamPart =
+  | { type: 'text-delta'; delta: string }
+  | { type: 'usage'; inputTokens: number; outputTokens: number; cachedInputTokens?: number }
+  | { type: 'finish'; finishReason: 'stop' | 'length' };
+
+/** The one interface every chat vendor implements. Nothing outside `providers/` names a vendor. */
+export interface ChatModel {
+  readonly provider: string;
+  readonly modelId: string;
+  /** Streams a reply. Failures are thrown as `ModelError`; an abort ends the stream early. */
+  stream(options: ChatStreamOptions): AsyncIterable<ModelStreamPart>;
+  /** Whether the model can be used now (keys present, weights loaded). */
+  health(): Promise<{ ok: boolean; detail?: string }>;
+  close?(): Promise<void>;
+}
+
+/** A typed upstream failure; its code becomes the stream's `error` part. */
+export class ModelError extends Error {
+  override name = 'ModelError';
+
+  constructor(
+    readonly code: Extract<ErrorCode, 'upstream_error' | 'upstream_timeout' | 'model_unavailable' | 'rate_limited'>,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

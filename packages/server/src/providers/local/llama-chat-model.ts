@@ -1,0 +1,167 @@
+import type { ChatHistoryItem, Llama, LlamaChat, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
+import { ModelError, type ChatModel, type ChatStreamOptions, type ModelStreamPart } from '../chat-model.js';
+import { AsyncQueue } from './async-queue.js';
+
+export interface LlamaChatModelOptions {
+  modelPath: string;
+  /** A readable id for the ledger and /health. */
+  modelId: string;
+  /** Tokens of context per conversation slot. Default 4096. */
+  contextSize?: number;
+  /** Conversations whose KV cache is kept warm at once. Default 4. */
+  slots?: number;
+  /** CPU threads; default: the machine's math cores (more threads than cores is much slower). */
+  threads?: number;
+}
+
+interface Slot {
+  sequence: LlamaContextSequence;
+  chat: LlamaChat;
+  key: string | undefined;
+  lastUsed: number;
+  /** Serialises generations on this slot. */
+  tail: Promise<void>;
+}
+
+/**
+ * The embedded local model, run in-process with node-llama-cpp. Each conversation gets a slot
+ * (a context sequence) that keeps its KV cache between turns, so a follow-up only evaluates the
+ * new tokens; the least recently used slot is recycled when all are taken.
+ */
+export class LlamaChatModel implements ChatModel {
+  readonly provider = 'local';
+  readonly modelId: string;
+  readonly #llama: Llama;
+  readonly #model: LlamaModel;
+  readonly #context: LlamaContext;
+  readonly #slots: Slot[];
+  readonly #chatModule: typeof import('node-llama-cpp');
+
+  private constructor(init: {
+    modelId: string;
+    llama: Llama;
+    model: LlamaModel;
+    context: LlamaContext;
+    slots: Slot[];
+    chatModule: typeof import('node-llama-cpp');
+  }) {
+    this.modelId = init.modelId;
+    this.#llama = init.llama;
+    this.#model = init.model;
+    this.#context = init.context;
+    this.#slots = init.slots;
+    this.#chatModule = init.chatModule;
+  }
+
+  static async load(options: LlamaChatModelOptions): Promise<LlamaChatModel> {
+    // Loaded lazily so a server on a hosted provider never pays for the native addon.
+    const llamaCpp = await import('node-llama-cpp');
+    const llama = await llamaCpp.getLlama({ build: 'never', gpu: 'auto', logLevel: llamaCpp.LlamaLogLevel.error });
+    const model = await llama.loadModel({ modelPath: options.modelPath });
+    const slotCount = options.slots ?? 4;
+    const context = await model.createContext({
+      contextSize: options.contextSize ?? 4096,
+      sequences: slotCount,
+      threads: options.threads ?? Math.max(1, llama.cpuMathCores),
+    });
+    const slots: Slot[] = [];
+    for (let i = 0; i < slotCount; i++) {
+      const sequence = context.getSequence();
+      slots.push({ sequence, chat: new llamaCpp.LlamaChat({ contextSequence: sequence }), key: undefined, lastUsed: 0, tail: Promise.resolve() });
+    }
+    return new LlamaChatModel({ modelId: options.modelId, llama, model, context, slots, chatModule: llamaCpp });
+  }
+
+  /** Tokens in `text` by this model's tokenizer. */
+  countTokens(text: string): number {
+    return this.#model.tokenize(text).length;
+  }
+
+  async *stream(options: ChatStreamOptions): AsyncGenerator<ModelStreamPart> {
+    const slot = this.#slotFor(options.conversationKey);
+    const previous = slot.tail;
+    let release!: () => void;
+    slot.tail = new Promise((resolve) => (release = resolve));
+    try {
+      await previous;
+      yield* this.#generate(slot, options);
+    } finally {
+      slot.lastUsed = performance.now();
+      release();
+    }
+  }
+
+  async *#generate(slot: Slot, options: ChatStreamOptions): AsyncGenerator<ModelStreamPart> {
+    const queue = new AsyncQueue<string>();
+    const meter = slot.sequence.tokenMeter.getState();
+    const generation = slot.chat
+      .generateResponse(toChatHistory(options.messages), {
+        signal: options.signal,
+        stopOnAbortSignal: true,
+        maxTokens: options.maxOutputTokens ?? 512,
+        temperature: options.temperature ?? 0.7,
+        repeatPenalty: { penalty: 1.1, lastTokens: 64 },
+        onTextChunk: (text) => queue.push(text),
+      })
+      .then(
+        (result) => {
+          queue.close();
+          return result;
+        },
+        (error: unknown) => {
+          queue.close(error);
+          throw error;
+        },
+      );
+    try {
+      for await (const delta of queue) yield { type: 'text-delta', delta };
+    } catch (error) {
+      if (options.signal.aborted) return;
+      throw new ModelError('upstream_error', `The local model failed: ${String(error)}`, { cause: error });
+    }
+    const result = await generation;
+    const used = this.#chatModule.TokenMeter.diff(slot.sequence.tokenMeter, meter);
+    const promptTokens = Math.max(0, slot.sequence.contextTokens.length - used.usedOutputTokens);
+    yield {
+      type: 'usage',
+      inputTokens: promptTokens,
+      outputTokens: used.usedOutputTokens,
+      cachedInputTokens: Math.max(0, promptTokens - used.usedInputTokens),
+    };
+    if (!options.signal.aborted) {
+      yield { type: 'finish', finishReason: result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop' };
+    }
+  }
+
+  #slotFor(key: string | undefined): Slot {
+    const owned = key === undefined ? undefined : this.#slots.find((s) => s.key === key);
+    if (owned) return owned;
+    // Recycle the least recently used slot; its KV cache is replaced by the new conversation's.
+    const slot = this.#slots.reduce((a, b) => (b.lastUsed < a.lastUsed ? b : a));
+    slot.key = key;
+    slot.lastUsed = performance.now();
+    return slot;
+  }
+
+  async health(): Promise<{ ok: boolean; detail?: string }> {
+    return { ok: !this.#model.disposed, detail: `${this.modelId} on ${this.#llama.gpu || 'cpu'}` };
+  }
+
+  async close(): Promise<void> {
+    await this.#context.dispose();
+    await this.#model.dispose();
+  }
+}
+
+function toChatHistory(messages: ChatStreamOptions['messages']): ChatHistoryItem[] {
+  return messages.map((m): ChatHistoryItem => {
+    switch (m.role) {
+      case 'system':
+        return { type: 'system', text: m.content };
+      case 'user':
+        return { type: 'user', text: m.content };
+      case 'assistant':
+        return { type: 'model', response: [m.content] };
+    }
+  });
+}

@@ -1,0 +1,90 @@
+import OpenAI from 'openai';
+import { ModelError, type ChatModel, type ChatStreamOptions, type ModelStreamPart } from '../chat-model.js';
+
+export interface OpenAIChatModelOptions {
+  apiKey: string;
+  /** Any OpenAI-compatible server: Ollama, vLLM, llama.cpp server… Default: OpenAI. */
+  baseURL?: string;
+  model: string;
+  timeoutMs?: number;
+  maxRetries?: number;
+  fetch?: typeof globalThis.fetch;
+}
+
+/** OpenAI and every server that speaks its Chat Completions wire format, through the `openai` package. */
+export class OpenAIChatModel implements ChatModel {
+  readonly provider = 'openai';
+  readonly modelId: string;
+  readonly #client: OpenAI;
+
+  constructor(options: OpenAIChatModelOptions) {
+    this.modelId = options.model;
+    this.#client = new OpenAI({
+      apiKey: options.apiKey,
+      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+      timeout: options.timeoutMs ?? 60_000,
+      maxRetries: options.maxRetries ?? 2,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  async *stream(options: ChatStreamOptions): AsyncGenerator<ModelStreamPart> {
+    let stream;
+    try {
+      stream = await this.#client.chat.completions.create(
+        {
+          model: this.modelId,
+          messages: options.messages.map((m) => ({ role: m.role, content: m.content })),
+          stream: true,
+          stream_options: { include_usage: true },
+          ...(options.maxOutputTokens ? { max_completion_tokens: options.maxOutputTokens } : {}),
+          ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+        },
+        { signal: options.signal },
+      );
+    } catch (error) {
+      throw toModelError(error, options.signal);
+    }
+    let finishReason: 'stop' | 'length' = 'stop';
+    try {
+      for await (const chunk of stream) {
+        const choice = chunk.choices[0];
+        const delta = choice?.delta?.content;
+        if (delta) yield { type: 'text-delta', delta };
+        if (choice?.finish_reason === 'length') finishReason = 'length';
+        if (chunk.usage) {
+          const cached = chunk.usage.prompt_tokens_details?.cached_tokens;
+          yield {
+            type: 'usage',
+            inputTokens: chunk.usage.prompt_tokens,
+            outputTokens: chunk.usage.completion_tokens,
+            ...(cached === undefined ? {} : { cachedInputTokens: cached }),
+          };
+        }
+      }
+    } catch (error) {
+      if (options.signal.aborted) return;
+      throw toModelError(error, options.signal);
+    }
+    yield { type: 'finish', finishReason };
+  }
+
+  async health(): Promise<{ ok: boolean; detail?: string }> {
+    return { ok: true, detail: `${this.modelId} via ${this.#client.baseURL}` };
+  }
+}
+
+function toModelError(error: unknown, signal: AbortSignal): ModelError {
+  if (signal.aborted) return new ModelError('upstream_error', 'The request was aborted.', { cause: error });
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return new ModelError('upstream_timeout', 'The model provider did not answer in time.', { cause: error });
+  }
+  if (error instanceof OpenAI.RateLimitError) {
+    return new ModelError('rate_limited', 'The model provider is rate limiting requests; try again shortly.', { cause: error });
+  }
+  if (error instanceof OpenAI.APIError) {
+    const status = error.status === undefined ? '' : ` (HTTP ${error.status})`;
+    return new ModelError('upstream_error', `The model provider failed${status}: ${error.message}`, { cause: error });
+  }
+  return new ModelError('upstream_error', `The model provider failed: ${String(error)}`, { cause: error });
+}

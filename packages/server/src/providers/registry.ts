@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import type { ChatModel } from './chat-model.js';
+import { LlamaChatModel } from './local/llama-chat-model.js';
+import { DEFAULT_LOCAL_MODEL } from './local/model-catalog.js';
+import { ensureModelFile, modelPath } from './local/model-files.js';
+import { OpenAIChatModel } from './openai/openai-chat-model.js';
+
+export interface ProviderSettings {
+  provider: 'auto' | 'openai' | 'local';
+  openai?: { apiKey?: string | undefined; baseURL?: string | undefined; model: string };
+  local?: {
+    modelPath?: string | undefined;
+    modelsDir: string;
+    threads?: number | undefined;
+    contextSize?: number | undefined;
+    /** Fetch the default model on first run when it is missing (with a progress bar). */
+    autoPull?: boolean;
+  };
+}
+
+type Factory = (settings: ProviderSettings) => Promise<ChatModel>;
+
+/** Vendors by name. Adding one is a folder under providers/ and a line here. */
+const factories: Record<'openai' | 'local', Factory> = {
+  async openai(settings) {
+    const openai = settings.openai;
+    if (!openai?.apiKey) throw new Error('OPENAI_API_KEY is not set.');
+    return new OpenAIChatModel({ apiKey: openai.apiKey, model: openai.model, ...(openai.baseURL ? { baseURL: openai.baseURL } : {}) });
+  },
+  async local(settings) {
+    const local = settings.local;
+    if (!local) throw new Error('Local model settings are missing.');
+    let path = local.modelPath ?? modelPath(DEFAULT_LOCAL_MODEL, local.modelsDir);
+    if (!existsSync(path)) {
+      if (local.modelPath || !local.autoPull) {
+        throw new Error(`The local model file ${path} is missing. Run \`pnpm models pull\` (or set OPENAI_API_KEY to use a hosted model).`);
+      }
+      path = await ensureModelFile(DEFAULT_LOCAL_MODEL, { modelsDir: local.modelsDir, progress: true });
+    }
+    return LlamaChatModel.load({
+      modelPath: path,
+      modelId: local.modelPath ? path.split('/').pop() ?? path : DEFAULT_LOCAL_MODEL.id,
+      ...(local.threads ? { threads: local.threads } : {}),
+      ...(local.contextSize ? { contextSize: local.contextSize } : {}),
+    });
+  },
+};
+
+/** OpenAI when a key is set (or asked for), otherwise the embedded local model. */
+export function resolveProviderName(settings: ProviderSettings): 'openai' | 'local' {
+  if (settings.provider !== 'auto') return settings.provider;
+  return settings.openai?.apiKey ? 'openai' : 'local';
+}
+
+export async function createChatModel(settings: ProviderSettings): Promise<ChatModel> {
+  return factories[resolveProviderName(settings)](settings);
+}

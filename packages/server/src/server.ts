@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp, type App } from './app.js';
+import { VisitorTokens } from './auth/visitor-token.js';
+import { openDatabase, type Database } from './db/database.js';
+import { seedDemo, type DemoData } from './db/seed.js';
+import { mountDemoSite } from './demo-site.js';
+import type { ChatModel } from './providers/chat-model.js';
+import { defaultModelsDir } from './providers/local/model-files.js';
+import { createChatModel, type ProviderSettings } from './providers/registry.js';
+
+export interface StartServerOptions {
+  port?: number;
+  host?: string;
+  /** Where the database file, the token secret and logs live. Default `.data`. */
+  dataDir?: string;
+  /** Default `file:<dataDir>/vibhava.db`; a `libsql://` URL for several instances. */
+  databaseUrl?: string;
+  databaseAuthToken?: string;
+  /** HS256 secret for visitor tokens. Default: generated once and kept in `<dataDir>/secret`. */
+  secret?: string;
+  tokenTtlSeconds?: number;
+  maxBodyBytes?: number;
+  /** Which model to use; ignored when `model` is given. */
+  providers?: Partial<ProviderSettings>;
+  /** An already-built model (tests inject a local upstream this way). */
+  model?: ChatModel;
+  /** Seed the demo tenant, key and avatar and serve the script-tag example at `/`. */
+  demo?: boolean;
+  /** Extra origins for the demo key (the server's own origin is always allowed). */
+  allowedOrigins?: readonly string[];
+  log?: (message: string, error?: unknown) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  app: App;
+  db: Database;
+  model: ChatModel;
+  demo: DemoData | undefined;
+  close(): Promise<void>;
+}
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Opens the database, loads the model and listens. The one way the server is started. */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const dataDir = resolve(options.dataDir ?? '.data');
+  mkdirSync(dataDir, { recursive: true });
+  const log = options.log ?? ((message: string, error?: unknown) => (error ? console.error(message, error) : console.log(message)));
+  const db = await openDatabase({
+    url: options.databaseUrl ?? `file:${join(dataDir, 'vibhava.db')}`,
+    ...(options.databaseAuthToken ? { authToken: options.databaseAuthToken } : {}),
+  });
+  const model =
+    options.model ??
+    (await createChatModel({
+      provider: options.providers?.provider ?? 'auto',
+      ...(options.providers?.openai ? { openai: options.providers.openai } : {}),
+      local: { modelsDir: defaultModelsDir(), autoPull: true, ...options.providers?.local },
+    }));
+  const tokens = new VisitorTokens(options.secret ?? loadOrCreateSecret(dataDir), options.tokenTtlSeconds ?? 900);
+  const app = createApp({ db, model, tokens, ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}), log });
+
+  const server = await listen(app, options.port ?? 8787, options.host ?? '127.0.0.1');
+  const { port } = server.address() as AddressInfo;
+  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  let demo: DemoData | undefined;
+  if (options.demo) {
+    const selfOrigins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+    demo = await seedDemo(db, [...selfOrigins, ...(options.allowedOrigins ?? [])]);
+    mountDemoSite(
+      app as never,
+      {
+        exampleDir: resolve(packageRoot, '../../examples/script-tag'),
+        widgetScript: resolve(packageRoot, '../widget/dist/vibhava-avatar.min.js'),
+        publishableKey: demo.publishableKey,
+        avatarId: demo.avatarId,
+      },
+      () => url,
+    );
+  }
+
+  return {
+    url,
+    app,
+    db,
+    model,
+    demo,
+    async close() {
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      if (!options.model) await model.close?.();
+      db.$client.close();
+    },
+  };
+}
+
+function listen(app: App, port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolveListen, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname }, () => resolveListen(server));
+    server.once('error', reject);
+  });
+}
+
+function loadOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, 'secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,1 @@
+export { startOpenAIWireServer, type OpenAIWireServer } from './openai-wire-server.js';
