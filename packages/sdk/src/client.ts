@@ -14,7 +14,7 @@ import {
 } from '@vibhava/protocol';
 import type { z } from 'zod';
 import { MemoryConversationCache, type ConversationCache } from './cache.js';
-import { NetworkError, ProtocolError, VibhavaError, errorFromInfo } from './errors.js';
+import { NetworkError, ProtocolError, errorFromInfo, type VibhavaError } from './errors.js';
 import { defaultBrowserCache } from './indexeddb-cache.js';
 import { backoffDelay, sleep, type RetryOptions } from './retry.js';
 

@@ -1,4 +1,6 @@
 import type { ChatHistoryItem, Llama, LlamaChat, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
+
+type LlamaCppModule = typeof import('node-llama-cpp'); // eslint-disable-line @typescript-eslint/consistent-type-imports -- the module is loaded lazily
 import { ModelError, type ChatModel, type ChatStreamOptions, type ModelStreamPart } from '../chat-model.js';
 import { AsyncQueue } from './async-queue.js';
 
@@ -35,7 +37,7 @@ export class LlamaChatModel implements ChatModel {
   readonly #model: LlamaModel;
   readonly #context: LlamaContext;
   readonly #slots: Slot[];
-  readonly #chatModule: typeof import('node-llama-cpp');
+  readonly #chatModule: LlamaCppModule;
 
   private constructor(init: {
     modelId: string;
@@ -43,7 +45,7 @@ export class LlamaChatModel implements ChatModel {
     model: LlamaModel;
     context: LlamaContext;
     slots: Slot[];
-    chatModule: typeof import('node-llama-cpp');
+    chatModule: LlamaCppModule;
   }) {
     this.modelId = init.modelId;
     this.#llama = init.llama;

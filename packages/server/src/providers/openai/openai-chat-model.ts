@@ -48,6 +48,7 @@ export class OpenAIChatModel implements ChatModel {
     let finishReason: 'stop' | 'length' = 'stop';
     try {
       for await (const chunk of stream) {
+        if (options.signal.aborted) return;
         const choice = chunk.choices[0];
         const delta = choice?.delta?.content;
         if (delta) yield { type: 'text-delta', delta };
@@ -66,7 +67,8 @@ export class OpenAIChatModel implements ChatModel {
       if (options.signal.aborted) return;
       throw toModelError(error, options.signal);
     }
-    yield { type: 'finish', finishReason };
+    // The `openai` stream ends quietly on abort: a stopped reply has no finish.
+    if (!options.signal.aborted) yield { type: 'finish', finishReason };
   }
 
   async health(): Promise<{ ok: boolean; detail?: string }> {

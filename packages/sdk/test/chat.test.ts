@@ -1,0 +1,146 @@
+import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OpenAIChatModel, startServer, type RunningServer } from '@vibhava/server';
+import { startOpenAIWireServer, type OpenAIWireServer } from '@vibhava/server/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AuthenticationError,
+  ForbiddenOriginError,
+  MemoryConversationCache,
+  NetworkError,
+  VibhavaChat,
+  createVibhavaClient,
+  type StreamPart,
+} from '../src/index.js';
+
+const ORIGIN = 'https://docs.example';
+let upstream: OpenAIWireServer;
+let server: RunningServer;
+
+async function start(port = 0): Promise<RunningServer> {
+  return startServer({
+    port,
+    dataDir: mkdtempSync(join(tmpdir(), 'vibhava-sdk-')),
+    demo: true,
+    allowedOrigins: [ORIGIN],
+    model: new OpenAIChatModel({ apiKey: 'sk-test', baseURL: upstream.baseURL, model: 'gpt-4o-mini', maxRetries: 0 }),
+    log: () => {},
+  });
+}
+
+beforeAll(async () => {
+  upstream = await startOpenAIWireServer();
+  server = await start();
+});
+afterAll(async () => {
+  await server.close();
+  await upstream.close();
+});
+
+function client(overrides: Partial<Parameters<typeof createVibhavaClient>[0]> = {}) {
+  return createVibhavaClient({
+    serverUrl: server.url,
+    publishableKey: server.demo!.publishableKey,
+    avatarId: server.demo!.avatarId,
+    origin: ORIGIN,
+    retry: { initialDelayMs: 20, maxDelayMs: 100 },
+    ...overrides,
+  });
+}
+
+describe('VibhavaClient', () => {
+  it('starts a session, streams validated parts and reads history', async () => {
+    const c = client();
+    const session = await c.getSession();
+    expect(session.avatar.name).toBe('Vee');
+    const conversation = await c.createConversation();
+    const parts: StreamPart[] = [];
+    for await (const part of c.sendMessage(conversation.id, 'ping')) parts.push(part);
+    expect(parts[0]?.type).toBe('start');
+    expect(parts.at(-1)).toMatchObject({ type: 'finish', message: { content: 'You said: ping', status: 'complete' } });
+    const history = await c.getMessages(conversation.id);
+    expect(history.map((m) => m.content)).toEqual(['ping', 'You said: ping']);
+    expect((await c.listConversations()).map((x) => x.id)).toContain(conversation.id);
+  });
+
+  it('throws the error class for the server’s code', async () => {
+    await expect(client({ publishableKey: 'pk_wrong' }).getSession()).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(client({ origin: 'https://evil.example' }).getSession()).rejects.toBeInstanceOf(ForbiddenOriginError);
+  });
+
+  it('retries a server that is not up yet, and gives up with a clear error', async () => {
+    const port = await freePort();
+    const late = client({ serverUrl: `http://127.0.0.1:${port}`, retry: { maxAttempts: 8, initialDelayMs: 100, maxDelayMs: 400 } });
+    const starting = new Promise<RunningServer>((resolve) => setTimeout(() => resolve(start(port)), 300));
+    const session = await late.getSession();
+    expect(session.token).toBeTruthy();
+    await (await starting).close();
+
+    const never = client({ serverUrl: `http://127.0.0.1:${await freePort()}`, retry: { maxAttempts: 3, initialDelayMs: 10 } });
+    const error = await never.getSession().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toMatch(/Gave up after 3 attempts/);
+  });
+});
+
+describe('VibhavaChat', () => {
+  it('streams a reply into state and resumes the conversation from the cache', async () => {
+    const cache = new MemoryConversationCache();
+    const chat = new VibhavaChat({ client: client({ cache }) });
+    const statuses: string[] = [];
+    chat.subscribe((state) => statuses.push(state.status));
+    await chat.connect();
+    expect(chat.state.avatar?.name).toBe('Vee');
+    const reply = await chat.send('hello avatar');
+    expect(reply).toMatchObject({ role: 'assistant', content: 'You said: hello avatar', status: 'complete' });
+    expect(statuses).toContain('streaming');
+    expect(chat.state.messages.map((m) => m.content)).toEqual(['hello avatar', 'You said: hello avatar']);
+
+    // A "reload": a new client and chat over the same cache see the same visitor and conversation.
+    const resumed = new VibhavaChat({ client: client({ cache }) });
+    await resumed.connect();
+    expect(resumed.state.conversationId).toBe(chat.state.conversationId);
+    expect(resumed.state.messages.map((m) => m.content)).toEqual(['hello avatar', 'You said: hello avatar']);
+  });
+
+  it('keeps what arrived when the visitor stops a reply', async () => {
+    const chat = new VibhavaChat({ client: client() });
+    await chat.connect();
+    const unsubscribe = chat.subscribe((state) => {
+      const last = state.messages.at(-1);
+      if (last?.role === 'assistant' && last.content.length > 0) chat.stop();
+    });
+    const reply = await chat.send('slow:100');
+    unsubscribe();
+    expect(reply?.status).toBe('partial');
+    expect(reply?.content.length).toBeGreaterThan(0);
+    expect(chat.state.status).toBe('ready');
+    // The server stored the partial reply too.
+    await expect
+      .poll(async () => (await chat.client.getMessages(chat.state.conversationId!)).map((m) => m.status), { timeout: 5000 })
+      .toEqual(['complete', 'partial']);
+  });
+
+  it('puts a typed error into state when the model fails, keeping the visitor message', async () => {
+    const chat = new VibhavaChat({ client: client() });
+    await chat.connect();
+    await chat.send('fail:500');
+    expect(chat.state.error?.code).toBe('upstream_error');
+    const stored = await chat.client.getMessages(chat.state.conversationId!);
+    expect(stored.map((m) => [m.role, m.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'error'],
+    ]);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}

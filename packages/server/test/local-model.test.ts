@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelStreamPart } from '../src/providers/chat-model.js';
+import { LlamaChatModel } from '../src/providers/local/llama-chat-model.js';
+import { DEFAULT_LOCAL_MODEL } from '../src/providers/local/model-catalog.js';
+import { defaultModelsDir, modelPath } from '../src/providers/local/model-files.js';
+
+// The setup script pulls the model (`pnpm models pull`); a missing file is a failed setup, not a skip.
+const path = process.env['VIBHAVA_MODEL_PATH'] ?? modelPath(DEFAULT_LOCAL_MODEL, process.env['VIBHAVA_MODELS_DIR'] ?? defaultModelsDir());
+
+let model: LlamaChatModel;
+beforeAll(async () => {
+  if (!existsSync(path)) throw new Error(`The local model is missing at ${path}: run \`pnpm models pull\` first.`);
+  model = await LlamaChatModel.load({ modelPath: path, modelId: DEFAULT_LOCAL_MODEL.id, contextSize: 2048, slots: 2 });
+});
+afterAll(() => model?.close());
+
+async function collect(stream: AsyncIterable<ModelStreamPart>) {
+  const parts: ModelStreamPart[] = [];
+  for await (const part of stream) parts.push(part);
+  const text = parts.flatMap((p) => (p.type === 'text-delta' ? [p.delta] : [])).join('');
+  return { parts, text, usage: parts.find((p) => p.type === 'usage'), finish: parts.find((p) => p.type === 'finish') };
+}
+
+const persona = 'You are Vee, a friendly assistant on a bakery website. Answer in one short sentence.';
+
+describe('the embedded local model', () => {
+  it('streams a real reply with usage and a finish reason', async () => {
+    const result = await collect(
+      model.stream({
+        messages: [
+          { role: 'system', content: persona },
+          { role: 'user', content: 'What is 2 plus 3? Answer with the number.' },
+        ],
+        signal: new AbortController().signal,
+        conversationKey: 'conv-a',
+        maxOutputTokens: 40,
+        temperature: 0,
+      }),
+    );
+    expect(result.text).toMatch(/5|five/i);
+    expect(result.parts.filter((p) => p.type === 'text-delta').length).toBeGreaterThan(1);
+    expect(result.usage).toMatchObject({ type: 'usage' });
+    expect(result.usage && result.usage.type === 'usage' && result.usage.inputTokens).toBeGreaterThan(20);
+    expect(result.finish).toMatchObject({ type: 'finish' });
+  });
+
+  it('reuses the conversation’s KV cache on the next turn', async () => {
+    const first = await collect(
+      model.stream({
+        messages: [
+          { role: 'system', content: persona },
+          { role: 'user', content: 'Hello! Do you sell bread?' },
+        ],
+        signal: new AbortController().signal,
+        conversationKey: 'conv-b',
+        maxOutputTokens: 30,
+        temperature: 0,
+      }),
+    );
+    const second = await collect(
+      model.stream({
+        messages: [
+          { role: 'system', content: persona },
+          { role: 'user', content: 'Hello! Do you sell bread?' },
+          { role: 'assistant', content: first.text },
+          { role: 'user', content: 'And cakes?' },
+        ],
+        signal: new AbortController().signal,
+        conversationKey: 'conv-b',
+        maxOutputTokens: 30,
+        temperature: 0,
+      }),
+    );
+    if (second.usage?.type !== 'usage' || first.usage?.type !== 'usage') throw new Error('usage missing');
+    // Most of turn 2's prompt is turn 1, already in the KV cache.
+    expect(second.usage.cachedInputTokens).toBeGreaterThan(first.usage.inputTokens * 0.8);
+    expect(second.usage.inputTokens - (second.usage.cachedInputTokens ?? 0)).toBeLessThan(first.usage.inputTokens);
+  });
+
+  it('stops when aborted and reports no finish', async () => {
+    const abort = new AbortController();
+    const parts: ModelStreamPart[] = [];
+    for await (const part of model.stream({
+      messages: [{ role: 'user', content: 'Count from 1 to 200, one number per line.' }],
+      signal: abort.signal,
+      conversationKey: 'conv-c',
+      maxOutputTokens: 400,
+    })) {
+      parts.push(part);
+      if (parts.filter((p) => p.type === 'text-delta').length === 3) abort.abort();
+    }
+    const deltas = parts.filter((p) => p.type === 'text-delta').length;
+    expect(deltas).toBeGreaterThanOrEqual(3);
+    expect(deltas).toBeLessThan(20);
+    expect(parts.some((p) => p.type === 'finish')).toBe(false);
+  });
+});
