@@ -1,0 +1,123 @@
+/**
+ * pnpm bench local-model [--model PATH] [--runs N]
+ * Time to first token on turn 1 and turn 2 of a conversation (≈300-token persona, ≈30-token
+ * message), generation tokens/s, and that rate as a ratio of this machine's bound measured in the
+ * same run: memory bandwidth (large-buffer copy) ÷ the model file's bytes.
+ */
+import { statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { LlamaChatModel } from '../src/providers/local/llama-chat-model.js';
+import { DEFAULT_LOCAL_MODEL } from '../src/providers/local/model-catalog.js';
+import { defaultModelsDir, modelPath } from '../src/providers/local/model-files.js';
+import type { ChatPromptMessage } from '../src/providers/chat-model.js';
+
+const { values } = parseArgs({ options: { model: { type: 'string' }, runs: { type: 'string', default: '3' } } });
+const path = values.model ?? modelPath(DEFAULT_LOCAL_MODEL, process.env['VIBHAVA_MODELS_DIR'] ?? defaultModelsDir());
+const runs = Number(values.runs);
+
+const persona = [
+  'You are Vee, the friendly avatar of Northwind Outdoor Supply, an online shop for hiking, camping and climbing gear.',
+  'You help visitors choose equipment, understand sizing, plan trips and find store policies.',
+  'Your personality: warm, curious, practical and honest. You enjoy the outdoors and share short personal-sounding tips,',
+  'but you never invent facts about products, prices or stock. When you do not know, you say so and suggest contacting',
+  'the support team at support@northwind.example. Store policies you know: free shipping on orders over 50 dollars;',
+  'returns within 60 days for unused items with the receipt; rentals of tents and sleeping bags by the weekend;',
+  'a price match for identical items sold by authorised dealers. Opening hours of the flagship store: 9 to 19 on weekdays',
+  'and 10 to 17 on weekends. Speak plainly, in short paragraphs, and keep replies under 80 words unless the visitor asks',
+  'for detail. Use the visitor’s name when they give it. Ask one clarifying question when a request is ambiguous, for',
+  'example the length of a trip, the expected weather or the visitor’s experience. Never give medical advice beyond',
+  'basic safety reminders such as carrying water, telling someone your route and checking the forecast. If a visitor is',
+  'upset, acknowledge the feeling first, then help. Recommend layered clothing for mountain trips, and remind visitors',
+  'that cotton stays wet. Suggest the rental programme to first-time campers before they buy expensive equipment.',
+].join(' ');
+const message1 = 'Hi! I am planning my first overnight hike next month in the mountains. What sleeping bag should I bring, roughly?';
+const message2 = 'Thanks! And should I rent the tent instead of buying one, given that it is my very first trip out there?';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function turn(model: LlamaChatModel, messages: ChatPromptMessage[], key: string, maxOutputTokens: number) {
+  const started = performance.now();
+  let first = 0;
+  let text = '';
+  let outputTokens = 0;
+  for await (const part of model.stream({ messages, signal: new AbortController().signal, conversationKey: key, maxOutputTokens, temperature: 0 })) {
+    if (part.type === 'text-delta') {
+      if (!first) first = performance.now() - started;
+      text += part.delta;
+    } else if (part.type === 'usage') outputTokens = part.outputTokens;
+  }
+  const total = performance.now() - started;
+  return { ttftMs: first, totalMs: total, text, outputTokens, tokensPerSecond: (outputTokens - 1) / ((total - first) / 1000) };
+}
+
+function copyBandwidthGBs(): number {
+  const size = 512 * 1024 * 1024;
+  const a = Buffer.alloc(size, 1);
+  const b = Buffer.allocUnsafe(size);
+  a.copy(b); // warm up: fault the pages in
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    a.copy(b);
+    samples.push((2 * size) / ((performance.now() - t) / 1000) / 1e9); // bytes read + written
+  }
+  return Math.max(...samples);
+}
+
+const bandwidth = copyBandwidthGBs();
+const modelBytes = statSync(path).size;
+const boundTokensPerSecond = (bandwidth * 1e9) / modelBytes;
+
+const model = await LlamaChatModel.load({ modelPath: path, modelId: DEFAULT_LOCAL_MODEL.id, contextSize: 4096, slots: 2 });
+const personaTokens = model.countTokens(persona);
+const messageTokens = model.countTokens(message1);
+const turn1: number[] = [];
+const turn2: number[] = [];
+const rates: number[] = [];
+await turn(model, [{ role: 'user', content: 'warm up' }], 'warmup', 8);
+for (let run = 0; run < runs; run++) {
+  const key = `bench-${run}`;
+  const history: ChatPromptMessage[] = [
+    { role: 'system', content: `Session ${run + 1}. ${persona}` },
+    { role: 'user', content: message1 },
+  ];
+  const first = await turn(model, history, key, 48);
+  const second = await turn(model, [...history, { role: 'assistant', content: first.text }, { role: 'user', content: message2 }], key, 48);
+  const long = await turn(model, [{ role: 'user', content: 'Write a short story of about 150 words about a fox who learns to climb.' }], `long-${run}`, 160);
+  turn1.push(first.ttftMs);
+  turn2.push(second.ttftMs);
+  rates.push(long.tokensPerSecond);
+}
+await model.close();
+
+const result = {
+  bench: 'local-model',
+  model: DEFAULT_LOCAL_MODEL.id,
+  modelBytes,
+  personaTokens,
+  messageTokens,
+  runs,
+  ttftTurn1Ms: Math.round(median(turn1)),
+  ttftTurn2Ms: Math.round(median(turn2)),
+  generationTokensPerSecond: Number(median(rates).toFixed(1)),
+  copyBandwidthGBs: Number(bandwidth.toFixed(2)),
+  boundTokensPerSecond: Number(boundTokensPerSecond.toFixed(1)),
+  ratioToBound: Number((median(rates) / boundTokensPerSecond).toFixed(2)),
+  targets: { ttftTurn1Ms: 1500, ttftTurn2Ms: 300, ratioToBound: 0.5 },
+};
+
+const rows: [string, string, string][] = [
+  ['persona / message tokens', `${personaTokens} / ${messageTokens}`, ''],
+  ['time to first token, turn 1', `${result.ttftTurn1Ms} ms`, '≤ 1500 ms'],
+  ['time to first token, turn 2', `${result.ttftTurn2Ms} ms`, '≤ 300 ms'],
+  ['generation', `${result.generationTokensPerSecond} tok/s`, ''],
+  ['memory bandwidth (copy)', `${result.copyBandwidthGBs} GB/s`, 'baseline, same run'],
+  ['bound = bandwidth ÷ model bytes', `${result.boundTokensPerSecond} tok/s`, ''],
+  ['generation ÷ bound', `${result.ratioToBound}`, '≥ 0.5'],
+];
+console.log(`local-model benchmark: ${DEFAULT_LOCAL_MODEL.id} (${(modelBytes / 1e6).toFixed(0)} MB), median of ${runs} runs\n`);
+for (const [name, value, target] of rows) console.log(`${name.padEnd(34)} ${value.padStart(14)}   ${target}`);
+console.log(JSON.stringify(result));
