@@ -78,6 +78,13 @@ describe('bad input never becomes a 500', () => {
     await expectError(await api(h.server, path, { rawBody: JSON.stringify({ content: 'y'.repeat(70_000) }), token }), 413, 'payload_too_large');
     await expectError(await api(h.server, '/v1/sessions', { rawBody: '[]' }), 400, 'invalid_request');
     await expectError(await api(h.server, '/v1/nowhere'), 404, 'not_found');
+    const plain = await fetch(`${h.server.url}${path}`, {
+      method: 'POST',
+      headers: { origin: PAGE_ORIGIN, authorization: `Bearer ${token}`, 'content-type': 'text/plain' },
+      body: 'hello',
+    });
+    await expectError(plain, 415, 'invalid_request');
+    await expectError(await api(h.server, `/v1/conversations/${'x'.repeat(65)}/messages`, { token }), 400, 'invalid_request');
     // Nothing was stored by any of those.
     const history = MessageListSchema.parse(await (await api(h.server, path, { token })).json());
     expect(history.messages).toEqual([]);
