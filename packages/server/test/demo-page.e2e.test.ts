@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -45,9 +47,11 @@ describe('the script-tag demo page', () => {
     const reply = await page.waitForFunction(
       () => {
         const root = document.querySelector('vibhava-avatar')?.shadowRoot;
-        const messages = [...(root?.querySelectorAll('[data-role="assistant"][data-status="complete"]') ?? [])];
-        const last = messages.at(-1)?.textContent?.trim();
-        return messages.length >= 1 && last && last.length > 3 ? last : false;
+        const messages = [...(root?.querySelectorAll('.message') ?? [])];
+        const lastUser = messages.findLastIndex((m) => m.classList.contains('user'));
+        const reply = messages.slice(lastUser + 1).find((m) => m.classList.contains('assistant') && m.classList.contains('complete'));
+        const text = reply?.textContent?.trim();
+        return lastUser >= 0 && text && text.length > 3 ? text : false;
       },
       { timeout: 60_000 },
     );
