@@ -1,0 +1,9 @@
+export { VibhavaAvatar } from './vibhava-avatar.component.js';
+export type {
+  VibhavaErrorDetail,
+  VibhavaMessageDetail,
+  VibhavaMessageEvent,
+  VibhavaErrorEvent,
+  VibhavaOpenEvent,
+  VibhavaCloseEvent,
+} from './events.js';

@@ -1,0 +1,22 @@
+import { svg } from 'lit';
+
+/** The launcher's built-in avatar face. Decorative: the button carries the accessible name. */
+export const avatarIcon = svg`<svg viewBox="0 0 32 32" width="32" height="32" aria-hidden="true" focusable="false">
+  <circle cx="16" cy="16" r="13" fill="currentColor" opacity="0.18" />
+  <circle cx="16" cy="16" r="13" fill="none" stroke="currentColor" stroke-width="2" />
+  <circle cx="11.5" cy="13.5" r="1.8" fill="currentColor" />
+  <circle cx="20.5" cy="13.5" r="1.8" fill="currentColor" />
+  <path d="M10.5 19.5c1.4 2 3.3 3 5.5 3s4.1-1 5.5-3" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+</svg>`;
+
+export const closeIcon = svg`<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+  <path d="M6 6l12 12M18 6L6 18" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+</svg>`;
+
+export const sendIcon = svg`<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+  <path d="M4 12l16-8-6 16-2.5-6.5z" fill="currentColor" />
+</svg>`;
+
+export const stopIcon = svg`<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+  <rect x="6" y="6" width="12" height="12" rx="2" fill="currentColor" />
+</svg>`;

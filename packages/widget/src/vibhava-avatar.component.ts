@@ -1,0 +1,315 @@
+import type { ChatMessage } from '@vibhava/sdk';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { VibhavaCloseEvent, VibhavaErrorEvent, VibhavaMessageEvent, VibhavaOpenEvent } from './events.js';
+import { ChatController } from './internal/chat-controller.js';
+import { emit } from './internal/emit.js';
+import { avatarIcon, closeIcon, sendIcon, stopIcon } from './internal/icons.js';
+import { renderMarkdown } from './internal/markdown.js';
+import { styles } from './vibhava-avatar.styles.js';
+
+let nextInstanceId = 0;
+
+/**
+ * An embeddable chat with an AI avatar: a launcher button fixed to the bottom-right corner that
+ * opens a chat panel. The conversation state lives in `@vibhava/sdk`; this element binds it.
+ *
+ * @tag vibhava-avatar
+ * @summary Chat with a VibhavaFusion avatar.
+ *
+ * @fires {CustomEvent<ChatMessage>} vibhava-message - An assistant reply finished streaming (or was stopped); `detail` is the message.
+ * @fires {CustomEvent<{ code: string; message: string }>} vibhava-error - The chat failed; `detail` has the error's `code` and `message`.
+ * @fires {CustomEvent<undefined>} vibhava-open - The panel opened.
+ * @fires {CustomEvent<undefined>} vibhava-close - The panel closed.
+ *
+ * @csspart launcher - The round button that opens and closes the panel.
+ * @csspart launcher-icon - The avatar face inside the launcher.
+ * @csspart panel - The chat panel (`role="dialog"`).
+ * @csspart header - The panel's header bar.
+ * @csspart title - The avatar's name in the header.
+ * @csspart close - The close button in the header.
+ * @csspart messages - The message list (`role="log"`).
+ * @csspart message - Every message bubble (also `message-user` or `message-assistant`).
+ * @csspart message-user - A visitor's message bubble.
+ * @csspart message-assistant - An assistant message bubble (including the greeting).
+ * @csspart error - The `role="alert"` region that shows errors.
+ * @csspart composer - The form holding the input and the buttons.
+ * @csspart input - The message textarea.
+ * @csspart send - The send button.
+ * @csspart stop - The button that stops a streaming reply.
+ *
+ * @cssproperty [--vibhava-accent=#4338ca] - Launcher, header and visitor bubble background.
+ * @cssproperty [--vibhava-accent-text=#ffffff] - Text and icon colour on the accent.
+ * @cssproperty [--vibhava-background=#ffffff] - Panel background.
+ * @cssproperty [--vibhava-surface=#f3f4f6] - Assistant bubble background.
+ * @cssproperty [--vibhava-text=#111827] - Text colour.
+ * @cssproperty [--vibhava-muted=#4b5563] - Secondary text colour.
+ * @cssproperty [--vibhava-border=#d1d5db] - Border colour.
+ * @cssproperty [--vibhava-error=#b91c1c] - Error text colour.
+ * @cssproperty [--vibhava-link=#1d4ed8] - Link colour in replies.
+ * @cssproperty [--vibhava-focus-ring] - Focus outline colour (default: the accent).
+ * @cssproperty [--vibhava-font=system-ui] - Font family.
+ * @cssproperty [--vibhava-font-size=15px] - Base font size.
+ * @cssproperty [--vibhava-code-font=ui-monospace] - Font family of code.
+ * @cssproperty [--vibhava-radius=16px] - Corner radius of the panel (bubbles and input scale from it).
+ * @cssproperty [--vibhava-panel-width=370px] - Panel width (capped to the viewport).
+ * @cssproperty [--vibhava-panel-height=560px] - Panel height (capped to the viewport).
+ * @cssproperty [--vibhava-launcher-size=60px] - Launcher diameter.
+ * @cssproperty [--vibhava-offset=20px] - Distance from the viewport's bottom-right corner.
+ * @cssproperty [--vibhava-shadow] - Shadow of the launcher and the panel.
+ * @cssproperty [--vibhava-z-index=2147483000] - Stacking order of the widget.
+ */
+export class VibhavaAvatar extends LitElement {
+  static override styles = styles;
+
+  static override properties = {
+    serverUrl: { attribute: 'server-url' },
+    publishableKey: { attribute: 'publishable-key' },
+    avatarId: { attribute: 'avatar-id' },
+    open: { type: Boolean, reflect: true },
+    heading: {},
+  };
+
+  /** Base URL of the VibhavaFusion server. Required. */
+  declare serverUrl: string;
+  /** The tenant's publishable key. Required. */
+  declare publishableKey: string;
+  /** Which avatar to talk to. Required. */
+  declare avatarId: string;
+  /** Whether the chat panel is open. */
+  declare open: boolean;
+  /** Overrides the header text (default: the avatar's name). */
+  declare heading: string;
+
+  readonly #chat = new ChatController(this, {
+    config: () =>
+      this.serverUrl && this.publishableKey && this.avatarId
+        ? { serverUrl: this.serverUrl, publishableKey: this.publishableKey, avatarId: this.avatarId }
+        : null,
+    onError: (error) => emit(this, 'vibhava-error', { code: error.code, message: error.message }),
+  });
+
+  readonly #ids = `vibhava-${++nextInstanceId}`;
+  /** What the visitor has typed so far (not an attribute, so kept out of the public surface). */
+  #draft = '';
+
+  constructor() {
+    super();
+    this.serverUrl = '';
+    this.publishableKey = '';
+    this.avatarId = '';
+    this.open = false;
+    this.heading = '';
+  }
+
+  /** Opens the panel and moves focus to the message input. */
+  show(): void {
+    this.open = true;
+  }
+
+  /** Closes the panel and returns focus to the launcher. */
+  hide(): void {
+    this.open = false;
+    void this.updateComplete.then(() => this.#launcher?.focus());
+  }
+
+  /** Stops the reply being streamed; what arrived so far is kept. */
+  stop(): void {
+    this.#chat.stop();
+  }
+
+  get #launcher(): HTMLButtonElement | null {
+    return this.renderRoot.querySelector('.launcher');
+  }
+
+  get #input(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector('.input');
+  }
+
+  get #title(): string {
+    return this.heading || this.#chat.state.avatar?.name || 'Chat';
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // Connecting here (not in updated()) lets the first state change join this render.
+    if (changed.has('open') && this.open) void this.#chat.connect();
+    // Closing hides the focused element; remember to hand focus back to the launcher.
+    if (changed.has('open') && !this.open) {
+      const active = this.renderRoot instanceof ShadowRoot ? this.renderRoot.activeElement : null;
+      if (active && active !== this.#launcher) void this.updateComplete.then(() => this.#launcher?.focus());
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('open')) {
+      const wasOpen = changed.get('open') === true;
+      if (this.open) {
+        this.#input?.focus();
+        if (!wasOpen) emit(this, 'vibhava-open', undefined);
+      } else if (wasOpen) {
+        emit(this, 'vibhava-close', undefined);
+      }
+    }
+    const log = this.renderRoot.querySelector('.messages');
+    if (log) log.scrollTop = log.scrollHeight;
+  }
+
+  protected override render(): TemplateResult {
+    const { state } = this.#chat;
+    const streaming = state.status === 'streaming';
+    const label = this.heading || state.avatar?.name ? `Chat with ${this.#title}` : 'Open chat';
+    return html`
+      <div
+        class="panel"
+        part="panel"
+        id="${this.#ids}-panel"
+        role="dialog"
+        aria-label=${this.#title}
+        ?hidden=${!this.open}
+        @keydown=${this.#onPanelKeydown}
+      >
+        <div class="header" part="header">
+          <span class="icon">${avatarIcon}</span>
+          <h2 class="title" part="title">${this.#title}</h2>
+          <button class="close" part="close" type="button" aria-label="Close chat" @click=${this.hide}>
+            ${closeIcon}
+          </button>
+        </div>
+        <div class="messages" part="messages" role="log" aria-live="polite" aria-busy=${streaming ? 'true' : 'false'}>
+          ${this.#renderMessages()}
+        </div>
+        <div class="alert" part="error" role="alert">${this.#errorText()}</div>
+        <form class="composer" part="composer" @submit=${this.#onSubmit}>
+          <label class="visually-hidden" for="${this.#ids}-input">Message ${this.#title}</label>
+          <textarea
+            class="input"
+            part="input"
+            id="${this.#ids}-input"
+            rows="1"
+            placeholder="Type a message…"
+            .value=${this.#draft}
+            @input=${this.#onInput}
+            @keydown=${this.#onInputKeydown}
+          ></textarea>
+          ${
+            streaming
+              ? html`<button class="stop" part="stop" type="button" aria-label="Stop the reply" @click=${this.stop}>
+                  ${stopIcon}
+                </button>`
+              : html`<button
+                  class="send"
+                  part="send"
+                  type="submit"
+                  aria-label="Send"
+                  ?disabled=${!this.#draft.trim() || !this.#chat.configured}
+                >
+                  ${sendIcon}
+                </button>`
+          }
+        </form>
+      </div>
+      <button
+        class="launcher"
+        part="launcher"
+        type="button"
+        aria-label=${label}
+        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-controls="${this.#ids}-panel"
+        @click=${this.#toggle}
+      >
+        <span part="launcher-icon">${avatarIcon}</span>
+      </button>
+    `;
+  }
+
+  #renderMessages(): TemplateResult | typeof nothing {
+    const { messages, avatar, status } = this.#chat.state;
+    if (messages.length === 0) {
+      if (avatar?.greeting)
+        return this.#renderMessage({
+          id: 'greeting',
+          role: 'assistant',
+          content: avatar.greeting,
+          status: 'complete',
+          createdAt: '',
+        });
+      if (status === 'connecting') return html`<p class="note">Connecting…</p>`;
+      return nothing;
+    }
+    return html`${repeat(
+      messages,
+      (message) => message.id,
+      (message) => this.#renderMessage(message),
+    )}`;
+  }
+
+  #renderMessage(message: ChatMessage): TemplateResult {
+    const body =
+      message.role === 'user'
+        ? html`<span class="visually-hidden">You: </span>${message.content}`
+        : message.status === 'streaming' && !message.content
+          ? html`<span class="typing" role="img" aria-label="Typing"><span></span><span></span><span></span></span>`
+          : renderMarkdown(message.content);
+    const stopped = message.status === 'partial' ? html`<div class="note">(stopped)</div>` : nothing;
+    // No whitespace around the body: visitor messages keep their own line breaks (pre-wrap).
+    return html`<div class="message ${message.role} ${message.status}" part="message message-${message.role}">
+      ${body}${stopped}
+    </div>`;
+  }
+
+  #errorText(): string {
+    if (!this.#chat.configured)
+      return this.open ? 'This chat is not configured: set server-url, publishable-key and avatar-id.' : '';
+    return this.#chat.state.error?.message ?? '';
+  }
+
+  #toggle(): void {
+    if (this.open) this.hide();
+    else this.show();
+  }
+
+  #onPanelKeydown(event: KeyboardEvent): void {
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      this.hide();
+    }
+  }
+
+  #onInput(event: Event): void {
+    this.#draft = (event.target as HTMLTextAreaElement).value;
+    this.requestUpdate();
+  }
+
+  #onInputKeydown(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      void this.#send();
+    }
+  }
+
+  #onSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    void this.#send();
+  }
+
+  async #send(): Promise<void> {
+    const text = this.#draft.trim();
+    if (!text || this.#chat.state.status === 'streaming' || !this.#chat.configured) return;
+    this.#draft = '';
+    this.requestUpdate();
+    const reply = await this.#chat.send(text);
+    if (reply) emit(this, 'vibhava-message', reply);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vibhava-avatar': VibhavaAvatar;
+  }
+  interface HTMLElementEventMap {
+    'vibhava-message': VibhavaMessageEvent;
+    'vibhava-error': VibhavaErrorEvent;
+    'vibhava-open': VibhavaOpenEvent;
+    'vibhava-close': VibhavaCloseEvent;
+  }
+}

@@ -1,0 +1,216 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../src/define.js';
+import type { VibhavaErrorEvent, VibhavaMessageEvent } from '../src/index.js';
+import type { VibhavaAvatar } from '../src/index.js';
+import { clearConversationCache, expectAccessible, serverConfig, type TestServerConfig } from './helpers.js';
+
+const REPLY_TIMEOUT = 80_000;
+
+function part<T extends Element = HTMLElement>(element: VibhavaAvatar, name: string): T {
+  const found = element.shadowRoot?.querySelector<T>(`[part~="${name}"]`);
+  if (!found) throw new Error(`No part ${name}`);
+  return found;
+}
+
+function bubbles(element: VibhavaAvatar, role: 'user' | 'assistant'): HTMLElement[] {
+  return [...(element.shadowRoot?.querySelectorAll<HTMLElement>(`[part~="message-${role}"]`) ?? [])];
+}
+
+function mount(config: TestServerConfig, publishableKey = config.publishableKey): Promise<VibhavaAvatar> {
+  return fixture<VibhavaAvatar>(
+    html`<vibhava-avatar
+      server-url=${config.serverUrl}
+      publishable-key=${publishableKey}
+      avatar-id=${config.avatarId}
+    ></vibhava-avatar>`,
+  );
+}
+
+/** Opens the panel with a real click on the launcher. */
+async function openPanel(element: VibhavaAvatar): Promise<void> {
+  part(element, 'launcher').click();
+  await element.updateComplete;
+}
+
+/** Types a message into the focused textarea with the real keyboard and presses Enter. */
+async function sendByKeyboard(element: VibhavaAvatar, text: string): Promise<VibhavaMessageEvent> {
+  const replied = oneEvent(element, 'vibhava-message') as Promise<VibhavaMessageEvent>;
+  expect(element.shadowRoot?.activeElement).to.equal(part(element, 'input'));
+  await sendKeys({ type: text });
+  await sendKeys({ press: 'Enter' });
+  return replied;
+}
+
+describe('<vibhava-avatar>', () => {
+  let config: TestServerConfig;
+
+  before(async () => {
+    config = await serverConfig();
+    await clearConversationCache();
+  });
+
+  it('renders a launcher that opens the panel with the avatar name and greeting', async () => {
+    const element = await mount(config);
+    const launcher = part<HTMLButtonElement>(element, 'launcher');
+    const panel = part(element, 'panel');
+    expect(launcher.tagName).to.equal('BUTTON');
+    expect(launcher.getAttribute('aria-expanded')).to.equal('false');
+    expect(launcher.getAttribute('aria-controls')).to.equal(panel.id);
+    expect(panel.hidden).to.equal(true);
+    await expectAccessible(element);
+
+    const opened = oneEvent(element, 'vibhava-open');
+    await openPanel(element);
+    await opened;
+    expect(element.open).to.equal(true);
+    expect(launcher.getAttribute('aria-expanded')).to.equal('true');
+    expect(panel.hidden).to.equal(false);
+    expect(panel.getAttribute('role')).to.equal('dialog');
+    expect(part(element, 'messages').getAttribute('role')).to.equal('log');
+    expect(part(element, 'messages').getAttribute('aria-live')).to.equal('polite');
+    expect(element.shadowRoot?.activeElement).to.equal(part(element, 'input'));
+
+    await waitUntil(() => bubbles(element, 'assistant').length === 1, 'the greeting is shown', { timeout: 15_000 });
+    expect(part(element, 'title').textContent).to.equal('Vee');
+    expect(panel.getAttribute('aria-label')).to.equal('Vee');
+    expect(bubbles(element, 'assistant')[0]?.textContent).to.contain("Hi, I'm Vee!");
+    await expectAccessible(element);
+
+    // Escape closes the panel and hands focus back to the launcher.
+    const closed = oneEvent(element, 'vibhava-close');
+    await sendKeys({ press: 'Escape' });
+    await closed;
+    await element.updateComplete;
+    expect(element.open).to.equal(false);
+    expect(panel.hidden).to.equal(true);
+    expect(element.shadowRoot?.activeElement).to.equal(launcher);
+  });
+
+  it('sends a message with Enter and streams the reply', async () => {
+    const element = await mount(config);
+    await openPanel(element);
+    const input = part<HTMLTextAreaElement>(element, 'input');
+
+    // Shift+Enter is a newline, not a send.
+    await sendKeys({ type: 'Hi' });
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Enter' });
+    await sendKeys({ up: 'Shift' });
+    expect(input.value).to.equal('Hi\n');
+    expect(bubbles(element, 'user')).to.have.length(0);
+    input.value = '';
+    input.dispatchEvent(new Event('input'));
+
+    // Record the assistant bubble's text as it changes, to see it grow while streaming.
+    const seen = new Set<string>();
+    const observer = new MutationObserver(() => {
+      const text = bubbles(element, 'assistant')[0]?.textContent?.trim();
+      if (text) seen.add(text);
+    });
+    observer.observe(part(element, 'messages'), { subtree: true, childList: true, characterData: true });
+
+    const replied = sendByKeyboard(element, 'Say hello in one short sentence.');
+    await waitUntil(() => bubbles(element, 'user').length === 1, 'the user bubble appears');
+    expect(bubbles(element, 'user')[0]?.textContent).to.contain('Say hello in one short sentence.');
+    expect(input.value).to.equal('');
+
+    // While the reply streams there is a stop button and a growing assistant bubble.
+    await waitUntil(
+      () => element.shadowRoot?.querySelector('[part~="stop"]'),
+      'the stop button shows while streaming',
+      {
+        timeout: REPLY_TIMEOUT,
+      },
+    );
+    const event = await replied;
+    expect(event.bubbles).to.equal(true);
+    expect(event.composed).to.equal(true);
+    expect(event.detail.role).to.equal('assistant');
+    expect(event.detail.status).to.equal('complete');
+    expect(event.detail.content.trim()).to.not.equal('');
+
+    await element.updateComplete;
+    observer.disconnect();
+    expect(seen.size, 'the reply grew in several steps').to.be.greaterThan(1);
+    const replies = bubbles(element, 'assistant');
+    expect(replies).to.have.length(1);
+    expect(replies[0]?.textContent?.trim()).to.not.equal('');
+    expect(element.shadowRoot?.querySelector('[part~="stop"]')).to.equal(null);
+    await expectAccessible(element);
+  });
+
+  it('resumes the conversation when the element is created again (page reload)', async () => {
+    const first = await mount(config);
+    await openPanel(first);
+    await waitUntil(() => first.shadowRoot?.activeElement === part(first, 'input'));
+    await sendByKeyboard(first, 'Remember the word "pineapple".');
+    await first.updateComplete;
+    const before = [...bubbles(first, 'user'), ...bubbles(first, 'assistant')].map((bubble) =>
+      bubble.textContent?.trim(),
+    );
+    expect(before.length).to.be.at.least(2);
+    first.remove();
+
+    const second = await mount(config);
+    await openPanel(second);
+    await waitUntil(
+      () => bubbles(second, 'user').length === bubbles(first, 'user').length,
+      'the earlier messages return',
+      {
+        timeout: 15_000,
+      },
+    );
+    await waitUntil(() => second.shadowRoot?.querySelector('.messages')?.textContent?.includes('pineapple'));
+    const after = [...bubbles(second, 'user'), ...bubbles(second, 'assistant')].map((bubble) =>
+      bubble.textContent?.trim(),
+    );
+    expect(after).to.deep.equal(before);
+    expect(bubbles(second, 'user').some((bubble) => bubble.textContent?.includes('pineapple'))).to.equal(true);
+  });
+
+  it('stops a streaming reply with the stop button and keeps what arrived', async () => {
+    const element = await mount(config);
+    await openPanel(element);
+    const replied = sendByKeyboard(element, 'Write a long story of at least 300 words about a baker.');
+    await waitUntil(
+      () =>
+        (bubbles(element, 'assistant').at(-1)?.classList.contains('streaming') ?? false) &&
+        (bubbles(element, 'assistant').at(-1)?.textContent?.trim().length ?? 0) > 0,
+      'the reply starts streaming',
+      { timeout: REPLY_TIMEOUT },
+    );
+    part<HTMLButtonElement>(element, 'stop').click();
+    const event = await replied;
+    expect(event.detail.status).to.equal('partial');
+    await element.updateComplete;
+    const last = bubbles(element, 'assistant').at(-1);
+    expect(last?.textContent).to.contain('(stopped)');
+    expect(element.shadowRoot?.querySelector('[part~="stop"]')).to.equal(null);
+  });
+
+  it('shows an alert and fires vibhava-error for a wrong publishable key', async () => {
+    const element = await mount(config, 'pk_wrong_key');
+    const failed = oneEvent(element, 'vibhava-error') as Promise<VibhavaErrorEvent>;
+    await openPanel(element);
+    const event = await failed;
+    expect(event.detail.code).to.be.a('string').and.not.equal('');
+    expect(event.detail.message).to.be.a('string').and.not.equal('');
+    expect(event.composed).to.equal(true);
+    await element.updateComplete;
+    const alert = part(element, 'error');
+    expect(alert.getAttribute('role')).to.equal('alert');
+    expect(alert.textContent?.trim()).to.equal(event.detail.message);
+    await expectAccessible(element);
+  });
+
+  it('is themable through --vibhava-* custom properties', async () => {
+    const element = await fixture<VibhavaAvatar>(
+      html`<vibhava-avatar style="--vibhava-accent: rgb(200, 0, 80)"></vibhava-avatar>`,
+    );
+    expect(getComputedStyle(part(element, 'launcher')).backgroundColor).to.equal('rgb(200, 0, 80)');
+    element.style.setProperty('--vibhava-accent', 'rgb(0, 100, 0)');
+    expect(getComputedStyle(part(element, 'launcher')).backgroundColor).to.equal('rgb(0, 100, 0)');
+    await expectAccessible(element);
+  });
+});

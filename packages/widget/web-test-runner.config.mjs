@@ -1,0 +1,61 @@
+// Runs the widget tests in real Chromium against the real server (in-process, on loopback, with
+// a temp data dir, the demo tenant and the real local model). The browser reads the server's URL,
+// key and avatar id from /__vibhava_test_config.json, served by the plugin below.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { startServer } from '@vibhava/server';
+
+const port = 8765;
+
+/** Starts the VibhavaFusion server with the test runner and tells the browser where it is. */
+function vibhavaServer() {
+  let server;
+  let dataDir;
+  return {
+    name: 'vibhava-server',
+    async serverStart() {
+      dataDir = await mkdtemp(join(tmpdir(), 'vibhava-widget-test-'));
+      server = await startServer({
+        port: 0,
+        dataDir,
+        demo: true,
+        allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`],
+        log: (message, error) => {
+          if (error) console.error(`[server] ${message}`, error);
+        },
+      });
+    },
+    async serverStop() {
+      await server?.close();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+    serve(context) {
+      if (context.path !== '/__vibhava_test_config.json') return undefined;
+      const { publishableKey, avatarId } = server.demo;
+      return { type: 'json', body: JSON.stringify({ serverUrl: server.url, publishableKey, avatarId }) };
+    },
+  };
+}
+
+export default {
+  files: ['test/**/*.test.ts'],
+  port,
+  nodeResolve: true,
+  concurrency: 1,
+  // Model replies take a few seconds on a small CPU.
+  testsFinishTimeout: 300_000,
+  testFramework: { config: { timeout: 90_000 } },
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+      },
+    }),
+  ],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), vibhavaServer()],
+};
