@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /**
  * Every error code the server can answer with. The SDK maps each one to its own error class, so
@@ -28,7 +28,7 @@ export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 export const ErrorInfoSchema = z.object({
   code: ErrorCodeSchema,
   message: z.string(),
-  retryAfterMs: z.number().int().nonnegative().optional(),
+  retryAfterMs: z.optional(z.int().check(z.nonnegative())),
 });
 export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
 

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
-export const IdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -');
+export const IdSchema = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -'));
 
 /** Upper bound on one visitor message, in characters. The server also caps the body in bytes. */
 export const MAX_MESSAGE_CHARS = 4000;
@@ -13,17 +13,17 @@ export const AvatarSchema = z.object({
 export type Avatar = z.infer<typeof AvatarSchema>;
 
 export const CreateSessionRequestSchema = z.object({
-  publishableKey: z.string().min(1).max(200),
+  publishableKey: z.string().check(z.minLength(1), z.maxLength(200)),
   avatarId: IdSchema,
   /** A visitor id the SDK kept from an earlier session; the server issues a new one when absent. */
-  visitorId: IdSchema.optional(),
+  visitorId: z.optional(IdSchema),
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequestSchema>;
 
 export const SessionSchema = z.object({
   token: z.string(),
   /** Epoch milliseconds. */
-  expiresAt: z.number().int(),
+  expiresAt: z.int(),
   visitorId: IdSchema,
   avatar: AvatarSchema,
 });
@@ -45,8 +45,8 @@ export const MessageSchema = z.object({
   role: MessageRoleSchema,
   content: z.string(),
   status: MessageStatusSchema,
-  inputTokens: z.number().int().nonnegative().nullable(),
-  outputTokens: z.number().int().nonnegative().nullable(),
+  inputTokens: z.nullable(z.int().check(z.nonnegative())),
+  outputTokens: z.nullable(z.int().check(z.nonnegative())),
   /** ISO 8601. */
   createdAt: z.string(),
 });
@@ -55,13 +55,13 @@ export type Message = z.infer<typeof MessageSchema>;
 export const ConversationSchema = z.object({
   id: IdSchema,
   avatarId: IdSchema,
-  title: z.string().nullable(),
+  title: z.nullable(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
-export const CreateConversationRequestSchema = z.object({}).strict();
+export const CreateConversationRequestSchema = z.strictObject({});
 
 export const ConversationListSchema = z.object({ conversations: z.array(ConversationSchema) });
 export type ConversationList = z.infer<typeof ConversationListSchema>;
@@ -72,8 +72,10 @@ export type MessageList = z.infer<typeof MessageListSchema>;
 export const SendMessageRequestSchema = z.object({
   content: z
     .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(MAX_MESSAGE_CHARS, `must be at most ${MAX_MESSAGE_CHARS} characters`),
+    .check(
+      z.trim(),
+      z.minLength(1, 'must not be empty'),
+      z.maxLength(MAX_MESSAGE_CHARS, `must be at most ${MAX_MESSAGE_CHARS} characters`),
+    ),
 });
 export type SendMessageRequest = z.infer<typeof SendMessageRequestSchema>;

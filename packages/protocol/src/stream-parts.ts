@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { ErrorInfoSchema } from './errors.js';
 import { IdSchema, MessageSchema } from './schemas.js';
 
@@ -21,10 +21,10 @@ export const TextEndPartSchema = z.object({ type: z.literal('text-end'), id: IdS
 
 export const UsagePartSchema = z.object({
   type: z.literal('usage'),
-  inputTokens: z.number().int().nonnegative(),
-  outputTokens: z.number().int().nonnegative(),
+  inputTokens: z.int().check(z.nonnegative()),
+  outputTokens: z.int().check(z.nonnegative()),
   /** Input tokens served from a provider's prompt cache or the local model's KV cache. */
-  cachedInputTokens: z.number().int().nonnegative().optional(),
+  cachedInputTokens: z.optional(z.int().check(z.nonnegative())),
 });
 
 export const ErrorPartSchema = z.object({ type: z.literal('error'), error: ErrorInfoSchema });

@@ -12,7 +12,7 @@ import {
   type Session,
   type StreamPart,
 } from '@vibhava/protocol';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { MemoryConversationCache, type ConversationCache } from './cache.js';
 import { NetworkError, ProtocolError, errorFromInfo, type VibhavaError } from './errors.js';
 import { defaultBrowserCache } from './indexeddb-cache.js';
@@ -121,7 +121,7 @@ export class VibhavaClient {
     if (!finished) throw new NetworkError('network_error', 'The reply stream ended before it finished.');
   }
 
-  async #json<T extends z.ZodType>(
+  async #json<T extends z.ZodMiniType>(
     method: string,
     path: string,
     schema: T,

@@ -1,16 +1,17 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { isNull } from 'drizzle-orm';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { VisitorTokens } from './auth/visitor-token.js';
 import type { Database } from './db/database.js';
 import { publishableKeys } from './db/schema.js';
 import { ApiError } from './http/api-error.js';
 import type { AppEnv } from './http/env.js';
+import { buildOpenApiDocument } from './http/openapi.js';
 import { cachedOriginLookup, corsForKnownOrigins } from './middleware/cors.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import type { ChatModel } from './providers/chat-model.js';
-import { conversationRoutes } from './routes/conversations.js';
-import { sessionRoutes } from './routes/sessions.js';
+import { conversationDocs, conversationRoutes } from './routes/conversations.js';
+import { sessionDocs, sessionRoutes } from './routes/sessions.js';
 
 export interface AppDeps {
   db: Database;
@@ -28,7 +29,7 @@ export function createApp(deps: AppDeps) {
     return new Set(rows.flatMap((r) => r.origins));
   });
 
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new Hono<AppEnv>();
   app.onError(errorHandler(log));
   app.notFound(notFoundHandler);
   app.use('/v1/*', corsForKnownOrigins(isKnownOrigin));
@@ -56,16 +57,8 @@ export function createApp(deps: AppDeps) {
     return c.json({ ok, database, model: { provider: deps.model.provider, id: deps.model.modelId, ...model } }, ok ? 200 : 503);
   });
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'visitorToken', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-    description: 'A visitor token from POST /v1/sessions.',
-  });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'VibhavaFusion API', version: '1.0.0', description: 'Visitor sessions, conversations and streamed avatar replies.' },
-  });
+  const openApiDocument = buildOpenApiDocument([...sessionDocs, ...conversationDocs]);
+  app.get('/openapi.json', (c) => c.json(openApiDocument));
   return app;
 }
 

@@ -12,9 +12,6 @@ export function errorHandler(log: (message: string, error: unknown) => void): Er
       if (status === 400 && /json/i.test(error.message)) {
         return c.json(new ApiError(400, 'invalid_json', 'The request body is not valid JSON.').toBody(), 400);
       }
-      if (status === 415 || /unsupported media type/i.test(error.message)) {
-        return c.json(new ApiError(415, 'invalid_request', 'Send the body as JSON with Content-Type: application/json.').toBody(), 415);
-      }
       if (status >= 400 && status < 500) {
         return c.json(new ApiError(400, 'invalid_request', error.message || 'Bad request.').toBody(), 400);
       }

@@ -1,34 +1,35 @@
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
-import { CreateSessionRequestSchema, ErrorBodySchema, SessionSchema } from '@vibhava/protocol';
+import { CreateSessionRequestSchema, SessionSchema, type Session } from '@vibhava/protocol';
 import { and, eq, isNull } from 'drizzle-orm';
+import { Hono } from 'hono';
 import type { VisitorTokens } from '../auth/visitor-token.js';
 import type { Database } from '../db/database.js';
 import { avatars, publishableKeys, visitors } from '../db/schema.js';
 import { ApiError, notFound } from '../http/api-error.js';
 import type { AppEnv } from '../http/env.js';
-import { validationHook } from '../http/validation.js';
+import type { RouteDoc } from '../http/openapi.js';
+import { validate } from '../http/validate.js';
 import { newId } from '../ids.js';
 
-const errors = { content: { 'application/json': { schema: ErrorBodySchema } } };
-
-const createSession = createRoute({
-  method: 'post',
-  path: '/',
-  summary: 'Start a visitor session',
-  description: 'Exchanges a publishable key, used from one of its allowed origins, for a short-lived visitor token.',
-  request: { body: { required: true, content: { 'application/json': { schema: CreateSessionRequestSchema } } } },
-  responses: {
-    201: { description: 'A visitor session', content: { 'application/json': { schema: SessionSchema } } },
-    400: { description: 'Invalid request', ...errors },
-    401: { description: 'Unknown or revoked publishable key', ...errors },
-    403: { description: 'Origin not allowed for this key', ...errors },
-    404: { description: 'Unknown avatar', ...errors },
+export const sessionDocs: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/v1/sessions',
+    summary: 'Start a visitor session',
+    description: 'Exchanges a publishable key, used from one of its allowed origins, for a short-lived visitor token.',
+    body: CreateSessionRequestSchema,
+    responses: {
+      201: { description: 'A visitor session', schema: SessionSchema },
+      400: { description: 'Invalid request' },
+      401: { description: 'Unknown or revoked publishable key' },
+      403: { description: 'Origin not allowed for this key' },
+      404: { description: 'Unknown avatar' },
+    },
   },
-});
+];
 
 export function sessionRoutes(deps: { db: Database; tokens: VisitorTokens }) {
   const { db, tokens } = deps;
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(createSession, async (c) => {
+  return new Hono<AppEnv>().post('/', validate('json', CreateSessionRequestSchema), async (c) => {
     const body = c.req.valid('json');
     const key = await db.query.publishableKeys.findFirst({
       where: and(eq(publishableKeys.key, body.publishableKey), isNull(publishableKeys.revokedAt)),
@@ -45,21 +46,20 @@ export function sessionRoutes(deps: { db: Database; tokens: VisitorTokens }) {
     if (!avatar) throw notFound(`The avatar ${body.avatarId}`);
 
     const now = new Date();
-    let visitorId = body.visitorId;
-    const known = visitorId
-      ? await db.query.visitors.findFirst({ where: and(eq(visitors.id, visitorId), eq(visitors.tenantId, key.tenantId)) })
+    const known = body.visitorId
+      ? await db.query.visitors.findFirst({ where: and(eq(visitors.id, body.visitorId), eq(visitors.tenantId, key.tenantId)) })
       : undefined;
+    let visitorId: string;
     if (known) {
+      visitorId = known.id;
       await db.update(visitors).set({ lastSeenAt: now }).where(eq(visitors.id, known.id));
     } else {
       // An unknown id (or one from another tenant) is never adopted: a fresh visitor is issued.
       visitorId = newId('vis');
       await db.insert(visitors).values({ id: visitorId, tenantId: key.tenantId, createdAt: now, lastSeenAt: now });
     }
-    const { token, expiresAt } = await tokens.sign({ visitorId: visitorId!, tenantId: key.tenantId, avatarId: avatar.id, origin });
-    return c.json(
-      { token, expiresAt, visitorId: visitorId!, avatar: { id: avatar.id, name: avatar.name, greeting: avatar.greeting } },
-      201,
-    );
+    const { token, expiresAt } = await tokens.sign({ visitorId, tenantId: key.tenantId, avatarId: avatar.id, origin });
+    const session: Session = { token, expiresAt, visitorId, avatar: { id: avatar.id, name: avatar.name, greeting: avatar.greeting } };
+    return c.json(session, 201);
   });
 }
