@@ -46,6 +46,14 @@ fi
 
 case "$task" in
   start) step "Starting VibhavaFusion"; exec pnpm start ;;
-  test) step "Running the tests"; exec pnpm run test:all ;;
+  test)
+    step "Running the tests"
+    log=$(mktemp)
+    status=0
+    pnpm run test:all 2>&1 | tee "$log" || status=$?
+    node scripts/test-summary.mjs "$log"
+    rm -f "$log"
+    exit "$status"
+    ;;
   *) echo "Usage: scripts/dev.sh start|test" >&2; exit 2 ;;
 esac
