@@ -11,7 +11,9 @@ const found = readdirSync('packages')
   .find((file) => existsSync(file));
 if (!found) {
   const all = readdirSync('packages').flatMap((pkg) =>
-    existsSync(join('packages', pkg, 'bench')) ? readdirSync(join('packages', pkg, 'bench')).map((f) => f.replace(/\.ts$/, '')) : [],
+    existsSync(join('packages', pkg, 'bench'))
+      ? readdirSync(join('packages', pkg, 'bench')).map((f) => f.replace(/\.ts$/, ''))
+      : [],
   );
   console.error(`No benchmark named "${name}". Available: ${all.join(', ')}`);
   process.exit(2);

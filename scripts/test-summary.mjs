@@ -3,6 +3,7 @@
 // "tests: N passed, N failed". Usage: node scripts/test-summary.mjs <log file>
 import { readFileSync } from 'node:fs';
 
+// eslint-disable-next-line no-control-regex -- strips ANSI colour codes
 const log = readFileSync(process.argv[2], 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
 let passed = 0;
 let failed = 0;

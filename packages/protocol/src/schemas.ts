@@ -1,6 +1,8 @@
 import { z } from 'zod/mini';
 
-export const IdSchema = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -'));
+export const IdSchema = z
+  .string()
+  .check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -'));
 
 /** Upper bound on one visitor message, in characters. The server also caps the body in bytes. */
 export const MAX_MESSAGE_CHARS = 4000;

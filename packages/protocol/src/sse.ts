@@ -14,9 +14,7 @@ export class StreamDecodeError extends Error {
  * chunk is scanned once and only the unfinished tail is carried over, so a long reply costs
  * linear time (no re-scanning of an ever-growing buffer).
  */
-export async function* decodeSseStream(
-  body: ReadableStream<Uint8Array>,
-): AsyncGenerator<StreamPart, void, undefined> {
+export async function* decodeSseStream(body: ReadableStream<Uint8Array>): AsyncGenerator<StreamPart, void, undefined> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let tail = '';

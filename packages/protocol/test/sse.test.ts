@@ -42,7 +42,13 @@ describe('SSE codec', () => {
   });
 
   it('accepts CRLF, comments and a last event without a blank line', async () => {
-    expect(await decode([': keep-alive\r\n', 'data: {"type":"text-start","id":"a"}\r\n\r\n', 'data: {"type":"text-end","id":"a"}'])).toEqual([
+    expect(
+      await decode([
+        ': keep-alive\r\n',
+        'data: {"type":"text-start","id":"a"}\r\n\r\n',
+        'data: {"type":"text-end","id":"a"}',
+      ]),
+    ).toEqual([
       { type: 'text-start', id: 'a' },
       { type: 'text-end', id: 'a' },
     ]);

@@ -121,7 +121,10 @@ export class VibhavaChat {
               createdAt: new Date().toISOString(),
             };
             this.#update({
-              messages: [...this.#state.messages.map((m) => (m.id === pendingId ? toChatMessage(part.userMessage) : m)), assistant],
+              messages: [
+                ...this.#state.messages.map((m) => (m.id === pendingId ? toChatMessage(part.userMessage) : m)),
+                assistant,
+              ],
             });
             break;
           case 'text-delta':

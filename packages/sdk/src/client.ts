@@ -115,8 +115,11 @@ export class VibhavaClient {
       }
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
-      if (error instanceof StreamDecodeError) throw new ProtocolError('protocol_error', error.message, { cause: error });
-      throw new NetworkError('network_error', 'The connection to the server was lost during the reply.', { cause: error });
+      if (error instanceof StreamDecodeError)
+        throw new ProtocolError('protocol_error', error.message, { cause: error });
+      throw new NetworkError('network_error', 'The connection to the server was lost during the reply.', {
+        cause: error,
+      });
     }
     if (!finished) throw new NetworkError('network_error', 'The reply stream ended before it finished.');
   }

@@ -1,6 +1,18 @@
 export { VibhavaClient, createVibhavaClient, type VibhavaClientOptions, type RequestOptions } from './client.js';
-export { VibhavaChat, type ChatMessage, type ChatState, type ChatStatus, type ChatListener, type VibhavaChatOptions } from './chat.js';
-export { MemoryConversationCache, MAX_CACHED_MESSAGES, type CachedConversation, type ConversationCache } from './cache.js';
+export {
+  VibhavaChat,
+  type ChatMessage,
+  type ChatState,
+  type ChatStatus,
+  type ChatListener,
+  type VibhavaChatOptions,
+} from './chat.js';
+export {
+  MemoryConversationCache,
+  MAX_CACHED_MESSAGES,
+  type CachedConversation,
+  type ConversationCache,
+} from './cache.js';
 export { IndexedDbConversationCache } from './indexeddb-cache.js';
 export type { RetryOptions } from './retry.js';
 export {

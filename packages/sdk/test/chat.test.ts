@@ -72,13 +72,19 @@ describe('VibhavaClient', () => {
 
   it('retries a server that is not up yet, and gives up with a clear error', async () => {
     const port = await freePort();
-    const late = client({ serverUrl: `http://127.0.0.1:${port}`, retry: { maxAttempts: 8, initialDelayMs: 100, maxDelayMs: 400 } });
+    const late = client({
+      serverUrl: `http://127.0.0.1:${port}`,
+      retry: { maxAttempts: 8, initialDelayMs: 100, maxDelayMs: 400 },
+    });
     const starting = new Promise<RunningServer>((resolve) => setTimeout(() => resolve(start(port)), 300));
     const session = await late.getSession();
     expect(session.token).toBeTruthy();
     await (await starting).close();
 
-    const never = client({ serverUrl: `http://127.0.0.1:${await freePort()}`, retry: { maxAttempts: 3, initialDelayMs: 10 } });
+    const never = client({
+      serverUrl: `http://127.0.0.1:${await freePort()}`,
+      retry: { maxAttempts: 3, initialDelayMs: 10 },
+    });
     const error = await never.getSession().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as Error).message).toMatch(/Gave up after 3 attempts/);
@@ -119,7 +125,9 @@ describe('VibhavaChat', () => {
     expect(chat.state.status).toBe('ready');
     // The server stored the partial reply too.
     await expect
-      .poll(async () => (await chat.client.getMessages(chat.state.conversationId!)).map((m) => m.status), { timeout: 5000 })
+      .poll(async () => (await chat.client.getMessages(chat.state.conversationId!)).map((m) => m.status), {
+        timeout: 5000,
+      })
       .toEqual(['complete', 'partial']);
   });
 

@@ -30,8 +30,10 @@ const persona = [
   'upset, acknowledge the feeling first, then help. Recommend layered clothing for mountain trips, and remind visitors',
   'that cotton stays wet. Suggest the rental programme to first-time campers before they buy expensive equipment.',
 ].join(' ');
-const message1 = 'Hi! I am planning my first overnight hike next month in the mountains. What sleeping bag should I bring, roughly?';
-const message2 = 'Thanks! And should I rent the tent instead of buying one, given that it is my very first trip out there?';
+const message1 =
+  'Hi! I am planning my first overnight hike next month in the mountains. What sleeping bag should I bring, roughly?';
+const message2 =
+  'Thanks! And should I rent the tent instead of buying one, given that it is my very first trip out there?';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -43,14 +45,26 @@ async function turn(model: LlamaChatModel, messages: ChatPromptMessage[], key: s
   let first = 0;
   let text = '';
   let outputTokens = 0;
-  for await (const part of model.stream({ messages, signal: new AbortController().signal, conversationKey: key, maxOutputTokens, temperature: 0 })) {
+  for await (const part of model.stream({
+    messages,
+    signal: new AbortController().signal,
+    conversationKey: key,
+    maxOutputTokens,
+    temperature: 0,
+  })) {
     if (part.type === 'text-delta') {
       if (!first) first = performance.now() - started;
       text += part.delta;
     } else if (part.type === 'usage') outputTokens = part.outputTokens;
   }
   const total = performance.now() - started;
-  return { ttftMs: first, totalMs: total, text, outputTokens, tokensPerSecond: (outputTokens - 1) / ((total - first) / 1000) };
+  return {
+    ttftMs: first,
+    totalMs: total,
+    text,
+    outputTokens,
+    tokensPerSecond: (outputTokens - 1) / ((total - first) / 1000),
+  };
 }
 
 function copyBandwidthGBs(): number {
@@ -71,7 +85,12 @@ const bandwidth = copyBandwidthGBs();
 const modelBytes = statSync(path).size;
 const boundTokensPerSecond = (bandwidth * 1e9) / modelBytes;
 
-const model = await LlamaChatModel.load({ modelPath: path, modelId: DEFAULT_LOCAL_MODEL.id, contextSize: 4096, slots: 2 });
+const model = await LlamaChatModel.load({
+  modelPath: path,
+  modelId: DEFAULT_LOCAL_MODEL.id,
+  contextSize: 4096,
+  slots: 2,
+});
 const personaTokens = model.countTokens(persona);
 const messageTokens = model.countTokens(message1);
 const turn1: number[] = [];
@@ -85,8 +104,18 @@ for (let run = 0; run < runs; run++) {
     { role: 'user', content: message1 },
   ];
   const first = await turn(model, history, key, 48);
-  const second = await turn(model, [...history, { role: 'assistant', content: first.text }, { role: 'user', content: message2 }], key, 48);
-  const long = await turn(model, [{ role: 'user', content: 'Write a short story of about 150 words about a fox who learns to climb.' }], `long-${run}`, 160);
+  const second = await turn(
+    model,
+    [...history, { role: 'assistant', content: first.text }, { role: 'user', content: message2 }],
+    key,
+    48,
+  );
+  const long = await turn(
+    model,
+    [{ role: 'user', content: 'Write a short story of about 150 words about a fox who learns to climb.' }],
+    `long-${run}`,
+    160,
+  );
   turn1.push(first.ttftMs);
   turn2.push(second.ttftMs);
   rates.push(long.tokensPerSecond);
@@ -118,6 +147,8 @@ const rows: [string, string, string][] = [
   ['bound = bandwidth ÷ model bytes', `${result.boundTokensPerSecond} tok/s`, ''],
   ['generation ÷ bound', `${result.ratioToBound}`, '≥ 0.5'],
 ];
-console.log(`local-model benchmark: ${DEFAULT_LOCAL_MODEL.id} (${(modelBytes / 1e6).toFixed(0)} MB), median of ${runs} runs\n`);
+console.log(
+  `local-model benchmark: ${DEFAULT_LOCAL_MODEL.id} (${(modelBytes / 1e6).toFixed(0)} MB), median of ${runs} runs\n`,
+);
 for (const [name, value, target] of rows) console.log(`${name.padEnd(34)} ${value.padStart(14)}   ${target}`);
 console.log(JSON.stringify(result));

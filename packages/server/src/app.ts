@@ -25,7 +25,10 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const log = deps.log ?? ((message: string, error: unknown) => console.error(message, error));
   const isKnownOrigin = cachedOriginLookup(async () => {
-    const rows = await deps.db.select({ origins: publishableKeys.allowedOrigins }).from(publishableKeys).where(isNull(publishableKeys.revokedAt));
+    const rows = await deps.db
+      .select({ origins: publishableKeys.allowedOrigins })
+      .from(publishableKeys)
+      .where(isNull(publishableKeys.revokedAt));
     return new Set(rows.flatMap((r) => r.origins));
   });
 
@@ -38,7 +41,11 @@ export function createApp(deps: AppDeps) {
     bodyLimit({
       maxSize: deps.maxBodyBytes ?? 64 * 1024,
       onError: () => {
-        throw new ApiError(413, 'payload_too_large', `The request body is over ${deps.maxBodyBytes ?? 64 * 1024} bytes.`);
+        throw new ApiError(
+          413,
+          'payload_too_large',
+          `The request body is over ${deps.maxBodyBytes ?? 64 * 1024} bytes.`,
+        );
       },
     }),
   );
@@ -54,7 +61,10 @@ export function createApp(deps: AppDeps) {
       deps.model.health(),
     ]);
     const ok = database.ok && model.ok;
-    return c.json({ ok, database, model: { provider: deps.model.provider, id: deps.model.modelId, ...model } }, ok ? 200 : 503);
+    return c.json(
+      { ok, database, model: { provider: deps.model.provider, id: deps.model.modelId, ...model } },
+      ok ? 200 : 503,
+    );
   });
 
   const openApiDocument = buildOpenApiDocument([...sessionDocs, ...conversationDocs]);

@@ -3,7 +3,13 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { main } from './main.js';
 import { DEFAULT_LOCAL_MODEL, localModels } from './providers/local/model-catalog.js';
-import { defaultModelsDir, ensureModelFile, modelPath, sha256File, type ModelSource } from './providers/local/model-files.js';
+import {
+  defaultModelsDir,
+  ensureModelFile,
+  modelPath,
+  sha256File,
+  type ModelSource,
+} from './providers/local/model-files.js';
 
 const usage = `Usage:
   vibhava start [--no-demo]                 Start the server (demo tenant, key, avatar and example page by default)
@@ -37,7 +43,9 @@ async function run(): Promise<number> {
   if (command === 'models' && sub === 'list') {
     for (const spec of localModels) {
       const path = modelPath(spec, modelsDir);
-      console.log(`${spec.id}  ${existsSync(path) ? 'present' : 'missing'}  ${path}\n  ${spec.description}\n  sha256 ${spec.sha256}`);
+      console.log(
+        `${spec.id}  ${existsSync(path) ? 'present' : 'missing'}  ${path}\n  ${spec.description}\n  sha256 ${spec.sha256}`,
+      );
     }
     return 0;
   }

@@ -9,7 +9,10 @@ const originList = z
   .string()
   .optional()
   .transform((v, ctx) => {
-    const origins = (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const origins = (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const origin of origins) {
       if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
         ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin like https://example.com` });
@@ -23,7 +26,12 @@ export const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().default('127.0.0.1'),
   VIBHAVA_DATA_DIR: z.string().default('.data'),
-  DATABASE_URL: optionalString.pipe(z.string().regex(/^(file:|libsql:|https?:|wss?:)/, 'must start with file:, libsql:, http(s): or ws(s):').optional()),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(file:|libsql:|https?:|wss?:)/, 'must start with file:, libsql:, http(s): or ws(s):')
+      .optional(),
+  ),
   DATABASE_AUTH_TOKEN: optionalString,
   VIBHAVA_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   VIBHAVA_PROVIDER: z.enum(['auto', 'openai', 'local']).default('auto'),
@@ -35,7 +43,11 @@ export const EnvSchema = z.object({
   VIBHAVA_MODEL_THREADS: z.coerce.number().int().positive().optional(),
   VIBHAVA_MODEL_CONTEXT: z.coerce.number().int().min(512).default(4096),
   VISITOR_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
   VIBHAVA_ALLOWED_ORIGINS: originList,
 });
 export type Env = z.infer<typeof EnvSchema>;

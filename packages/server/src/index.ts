@@ -4,9 +4,22 @@ export { parseEnv, EnvSchema, ConfigError, type Env } from './config.js';
 export { VisitorTokens, type VisitorClaims } from './auth/visitor-token.js';
 export { openDatabase, type Database } from './db/database.js';
 export { seedDemo, type DemoData } from './db/seed.js';
-export { ModelError, type ChatModel, type ChatPromptMessage, type ChatStreamOptions, type ModelStreamPart } from './providers/chat-model.js';
+export {
+  ModelError,
+  type ChatModel,
+  type ChatPromptMessage,
+  type ChatStreamOptions,
+  type ModelStreamPart,
+} from './providers/chat-model.js';
 export { OpenAIChatModel, type OpenAIChatModelOptions } from './providers/openai/openai-chat-model.js';
 export { LlamaChatModel, type LlamaChatModelOptions } from './providers/local/llama-chat-model.js';
 export { DEFAULT_LOCAL_MODEL, localModels, type LocalModelSpec } from './providers/local/model-catalog.js';
-export { ensureModelFile, defaultModelsDir, modelPath, sha256File, ModelFileError, type ModelSource } from './providers/local/model-files.js';
+export {
+  ensureModelFile,
+  defaultModelsDir,
+  modelPath,
+  sha256File,
+  ModelFileError,
+  type ModelSource,
+} from './providers/local/model-files.js';
 export { createChatModel, resolveProviderName, type ProviderSettings } from './providers/registry.js';

@@ -43,11 +43,16 @@ export async function main(argv: { demo?: boolean } = {}): Promise<void> {
   const server = await startServer(optionsFromEnv(env, { demo: argv.demo ?? true }));
   console.log(`VibhavaFusion is listening on ${server.url} (model: ${server.model.provider} ${server.model.modelId})`);
   if (server.demo) {
-    console.log(`\n  Demo page:  ${server.url}/\n  API docs:   ${server.url}/openapi.json\n  Health:     ${server.url}/health\n`);
+    console.log(
+      `\n  Demo page:  ${server.url}/\n  API docs:   ${server.url}/openapi.json\n  Health:     ${server.url}/health\n`,
+    );
     console.log(`  publishable key ${server.demo.publishableKey}, avatar ${server.demo.avatarId}`);
   }
   const shutdown = () => {
-    server.close().then(() => process.exit(0), () => process.exit(1));
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

@@ -51,7 +51,9 @@ const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const dataDir = resolve(options.dataDir ?? '.data');
   mkdirSync(dataDir, { recursive: true });
-  const log = options.log ?? ((message: string, error?: unknown) => (error ? console.error(message, error) : console.log(message)));
+  const log =
+    options.log ??
+    ((message: string, error?: unknown) => (error ? console.error(message, error) : console.log(message)));
   const db = await openDatabase({
     url: options.databaseUrl ?? `file:${join(dataDir, 'vibhava.db')}`,
     ...(options.databaseAuthToken ? { authToken: options.databaseAuthToken } : {}),
@@ -64,7 +66,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       local: { modelsDir: defaultModelsDir(), autoPull: true, ...options.providers?.local },
     }));
   const tokens = new VisitorTokens(options.secret ?? loadOrCreateSecret(dataDir), options.tokenTtlSeconds ?? 900);
-  const app = createApp({ db, model, tokens, ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}), log });
+  const app = createApp({
+    db,
+    model,
+    tokens,
+    ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    log,
+  });
 
   const server = await listen(app, options.port ?? 8787, options.host ?? '127.0.0.1');
   const { port } = server.address() as AddressInfo;

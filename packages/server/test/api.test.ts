@@ -2,7 +2,15 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBodySchema, MessageListSchema, SessionSchema } from '@vibhava/protocol';
 import { VisitorTokens } from '../src/auth/visitor-token.js';
-import { api, collectParts, newConversation, PAGE_ORIGIN, startHarness, startSession, type Harness } from './support.js';
+import {
+  api,
+  collectParts,
+  newConversation,
+  PAGE_ORIGIN,
+  startHarness,
+  startSession,
+  type Harness,
+} from './support.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -33,21 +41,41 @@ describe('visitor sessions', () => {
   it('keeps the visitor id the SDK sends back, and refuses to adopt an unknown one', async () => {
     const first = await startSession(h.server);
     const again = await api(h.server, '/v1/sessions', {
-      body: { publishableKey: h.server.demo!.publishableKey, avatarId: h.server.demo!.avatarId, visitorId: first.visitorId },
+      body: {
+        publishableKey: h.server.demo!.publishableKey,
+        avatarId: h.server.demo!.avatarId,
+        visitorId: first.visitorId,
+      },
     });
     expect(SessionSchema.parse(await again.json()).visitorId).toBe(first.visitorId);
     const made_up = await api(h.server, '/v1/sessions', {
-      body: { publishableKey: h.server.demo!.publishableKey, avatarId: h.server.demo!.avatarId, visitorId: 'vis_made_up' },
+      body: {
+        publishableKey: h.server.demo!.publishableKey,
+        avatarId: h.server.demo!.avatarId,
+        visitorId: 'vis_made_up',
+      },
     });
     expect(SessionSchema.parse(await made_up.json()).visitorId).not.toBe('vis_made_up');
   });
 
   it('refuses a wrong origin, a missing origin, an unknown key and an unknown avatar', async () => {
     const body = { publishableKey: h.server.demo!.publishableKey, avatarId: h.server.demo!.avatarId };
-    await expectError(await api(h.server, '/v1/sessions', { body, origin: 'https://evil.example' }), 403, 'forbidden_origin');
+    await expectError(
+      await api(h.server, '/v1/sessions', { body, origin: 'https://evil.example' }),
+      403,
+      'forbidden_origin',
+    );
     await expectError(await api(h.server, '/v1/sessions', { body, origin: null }), 403, 'forbidden_origin');
-    await expectError(await api(h.server, '/v1/sessions', { body: { ...body, publishableKey: 'pk_nope' } }), 401, 'invalid_publishable_key');
-    await expectError(await api(h.server, '/v1/sessions', { body: { ...body, avatarId: 'avt_nope' } }), 404, 'not_found');
+    await expectError(
+      await api(h.server, '/v1/sessions', { body: { ...body, publishableKey: 'pk_nope' } }),
+      401,
+      'invalid_publishable_key',
+    );
+    await expectError(
+      await api(h.server, '/v1/sessions', { body: { ...body, avatarId: 'avt_nope' } }),
+      404,
+      'not_found',
+    );
   });
 
   it('answers CORS preflights only for allowed origins', async () => {
@@ -74,8 +102,16 @@ describe('bad input never becomes a 500', () => {
     await expectError(await api(h.server, path, { rawBody: '{"content": ', token }), 400, 'invalid_json');
     await expectError(await api(h.server, path, { body: { content: 42 }, token }), 400, 'invalid_request');
     await expectError(await api(h.server, path, { body: { content: '   ' }, token }), 400, 'invalid_request');
-    await expectError(await api(h.server, path, { body: { content: 'x'.repeat(4001) }, token }), 400, 'invalid_request');
-    await expectError(await api(h.server, path, { rawBody: JSON.stringify({ content: 'y'.repeat(70_000) }), token }), 413, 'payload_too_large');
+    await expectError(
+      await api(h.server, path, { body: { content: 'x'.repeat(4001) }, token }),
+      400,
+      'invalid_request',
+    );
+    await expectError(
+      await api(h.server, path, { rawBody: JSON.stringify({ content: 'y'.repeat(70_000) }), token }),
+      413,
+      'payload_too_large',
+    );
     await expectError(await api(h.server, '/v1/sessions', { rawBody: '[]' }), 400, 'invalid_request');
     await expectError(await api(h.server, '/v1/nowhere'), 404, 'not_found');
     const plain = await fetch(`${h.server.url}${path}`, {
@@ -84,7 +120,11 @@ describe('bad input never becomes a 500', () => {
       body: 'hello',
     });
     await expectError(plain, 415, 'invalid_request');
-    await expectError(await api(h.server, `/v1/conversations/${'x'.repeat(65)}/messages`, { token }), 400, 'invalid_request');
+    await expectError(
+      await api(h.server, `/v1/conversations/${'x'.repeat(65)}/messages`, { token }),
+      400,
+      'invalid_request',
+    );
     // Nothing was stored by any of those.
     const history = MessageListSchema.parse(await (await api(h.server, path, { token })).json());
     expect(history.messages).toEqual([]);
@@ -93,7 +133,11 @@ describe('bad input never becomes a 500', () => {
   it('rejects forged, expired, missing and cross-origin tokens', async () => {
     const { token } = await startSession(h.server);
     await expectError(await api(h.server, '/v1/conversations'), 401, 'unauthorized');
-    await expectError(await api(h.server, '/v1/conversations', { token: `${token.slice(0, -4)}AAAA` }), 401, 'unauthorized');
+    await expectError(
+      await api(h.server, '/v1/conversations', { token: `${token.slice(0, -4)}AAAA` }),
+      401,
+      'unauthorized',
+    );
     const forged = await new SignJWT({ tid: 'tnt_demo', aid: 'avt_demo', org: PAGE_ORIGIN })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('vis_x')
@@ -104,9 +148,18 @@ describe('bad input never becomes a 500', () => {
     await expectError(await api(h.server, '/v1/conversations', { token: forged }), 401, 'unauthorized');
     const secret = (await import('node:fs')).readFileSync(`${h.dataDir}/secret`, 'utf8').trim();
     const past = new VisitorTokens(secret, 60, () => Date.now() - 3_600_000);
-    const expired = await past.sign({ visitorId: 'vis_x', tenantId: 'tnt_demo', avatarId: 'avt_demo', origin: PAGE_ORIGIN });
+    const expired = await past.sign({
+      visitorId: 'vis_x',
+      tenantId: 'tnt_demo',
+      avatarId: 'avt_demo',
+      origin: PAGE_ORIGIN,
+    });
     await expectError(await api(h.server, '/v1/conversations', { token: expired.token }), 401, 'token_expired');
-    await expectError(await api(h.server, '/v1/conversations', { token, origin: 'https://evil.example' }), 403, 'forbidden_origin');
+    await expectError(
+      await api(h.server, '/v1/conversations', { token, origin: 'https://evil.example' }),
+      403,
+      'forbidden_origin',
+    );
   });
 });
 
@@ -114,7 +167,10 @@ describe('conversations', () => {
   it('streams a reply as typed parts and stores both messages', async () => {
     const { token } = await startSession(h.server);
     const id = await newConversation(h.server, token);
-    const response = await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'hello there' }, token });
+    const response = await api(h.server, `/v1/conversations/${id}/messages`, {
+      body: { content: 'hello there' },
+      token,
+    });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const parts = await collectParts(response);
     expect(parts.map((p) => p.type)).toEqual([
@@ -128,11 +184,17 @@ describe('conversations', () => {
     const text = parts.flatMap((p) => (p.type === 'text-delta' ? [p.delta] : [])).join('');
     expect(text).toBe('You said: hello there');
     const finish = parts.at(-1);
-    expect(finish).toMatchObject({ type: 'finish', finishReason: 'stop', message: { status: 'complete', content: text } });
+    expect(finish).toMatchObject({
+      type: 'finish',
+      finishReason: 'stop',
+      message: { status: 'complete', content: text },
+    });
     // The persona went to the model as the system message.
     expect(h.upstream.requests.at(-1)?.messages[0]).toMatchObject({ role: 'system' });
 
-    const history = MessageListSchema.parse(await (await api(h.server, `/v1/conversations/${id}/messages`, { token })).json());
+    const history = MessageListSchema.parse(
+      await (await api(h.server, `/v1/conversations/${id}/messages`, { token })).json(),
+    );
     expect(history.messages.map((m) => [m.role, m.content, m.status])).toEqual([
       ['user', 'hello there', 'complete'],
       ['assistant', 'You said: hello there', 'complete'],
@@ -145,21 +207,36 @@ describe('conversations', () => {
     const id = await newConversation(h.server, token);
     await collectParts(await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'first' }, token }));
     await collectParts(await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'second' }, token }));
-    expect(h.upstream.requests.at(-1)?.messages.map((m) => m.content).slice(1)).toEqual(['first', 'You said: first', 'second']);
+    expect(
+      h.upstream.requests
+        .at(-1)
+        ?.messages.map((m) => m.content)
+        .slice(1),
+    ).toEqual(['first', 'You said: first', 'second']);
   });
 
   it('turns an upstream failure into an error part and keeps the visitor message', async () => {
     const { token } = await startSession(h.server);
     const id = await newConversation(h.server, token);
-    const parts = await collectParts(await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'fail:500' }, token }));
+    const parts = await collectParts(
+      await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'fail:500' }, token }),
+    );
     expect(parts.find((p) => p.type === 'error')).toMatchObject({ error: { code: 'upstream_error' } });
     expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'error', message: { status: 'error' } });
 
-    const mid = await collectParts(await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'fail:midstream' }, token }));
+    const mid = await collectParts(
+      await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'fail:midstream' }, token }),
+    );
     expect(mid.find((p) => p.type === 'error')).toMatchObject({ error: { code: 'upstream_error' } });
-    expect(mid.at(-1)).toMatchObject({ type: 'finish', finishReason: 'error', message: { status: 'partial', content: 'You said: ' } });
+    expect(mid.at(-1)).toMatchObject({
+      type: 'finish',
+      finishReason: 'error',
+      message: { status: 'partial', content: 'You said: ' },
+    });
 
-    const history = MessageListSchema.parse(await (await api(h.server, `/v1/conversations/${id}/messages`, { token })).json());
+    const history = MessageListSchema.parse(
+      await (await api(h.server, `/v1/conversations/${id}/messages`, { token })).json(),
+    );
     expect(history.messages.map((m) => [m.role, m.status])).toEqual([
       ['user', 'complete'],
       ['assistant', 'error'],
@@ -181,10 +258,17 @@ describe('conversations', () => {
     const reader = response.body!.getReader();
     await reader.read();
     abort.abort();
-    await expect.poll(async () => {
-      const history = MessageListSchema.parse(await (await api(h.server, `/v1/conversations/${id}/messages`, { token })).json());
-      return history.messages.map((m) => m.status);
-    }, { timeout: 5000 }).toEqual(['complete', 'partial']);
+    await expect
+      .poll(
+        async () => {
+          const history = MessageListSchema.parse(
+            await (await api(h.server, `/v1/conversations/${id}/messages`, { token })).json(),
+          );
+          return history.messages.map((m) => m.status);
+        },
+        { timeout: 5000 },
+      )
+      .toEqual(['complete', 'partial']);
   });
 
   it('never shows one visitor another visitor’s conversation', async () => {
@@ -192,8 +276,14 @@ describe('conversations', () => {
     const bob = await startSession(h.server);
     const id = await newConversation(h.server, alice.token);
     await expectError(await api(h.server, `/v1/conversations/${id}/messages`, { token: bob.token }), 404, 'not_found');
-    await expectError(await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'hi' }, token: bob.token }), 404, 'not_found');
-    const list = (await (await api(h.server, '/v1/conversations', { token: bob.token })).json()) as { conversations: unknown[] };
+    await expectError(
+      await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'hi' }, token: bob.token }),
+      404,
+      'not_found',
+    );
+    const list = (await (await api(h.server, '/v1/conversations', { token: bob.token })).json()) as {
+      conversations: unknown[];
+    };
     expect(list.conversations).toEqual([]);
   });
 });
@@ -201,7 +291,11 @@ describe('conversations', () => {
 describe('service documents', () => {
   it('serves an OpenAPI document generated from the schemas, and health', async () => {
     const doc = (await (await fetch(`${h.server.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths).sort()).toEqual(['/v1/conversations', '/v1/conversations/{conversationId}/messages', '/v1/sessions']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/conversations',
+      '/v1/conversations/{conversationId}/messages',
+      '/v1/sessions',
+    ]);
     const health = await fetch(`${h.server.url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ ok: true, model: { provider: 'openai' } });

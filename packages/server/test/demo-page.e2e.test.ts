@@ -18,11 +18,29 @@ let dataDir: string;
 beforeAll(async () => {
   if (!existsSync(widgetBuild)) throw new Error(`Build the widget first (pnpm build): ${widgetBuild} is missing.`);
   dataDir = mkdtempSync(join(tmpdir(), 'vibhava-demo-'));
-  server = await startServer({ port: 0, dataDir, demo: true, providers: { provider: 'local', local: { modelsDir: process.env['VIBHAVA_MODELS_DIR'] ?? join(process.env['HOME'] ?? '', '.cache/vibhava/models'), contextSize: 2048 } }, log: () => {} });
+  server = await startServer({
+    port: 0,
+    dataDir,
+    demo: true,
+    providers: {
+      provider: 'local',
+      local: {
+        modelsDir: process.env['VIBHAVA_MODELS_DIR'] ?? join(process.env['HOME'] ?? '', '.cache/vibhava/models'),
+        contextSize: 2048,
+      },
+    },
+    log: () => {},
+  });
   browser = await puppeteer.launch({
     executablePath: chromium,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-dev-shm-usage',
+      '--no-first-run',
+    ],
   });
 });
 afterAll(async () => {
@@ -49,7 +67,9 @@ describe('the script-tag demo page', () => {
         const root = document.querySelector('vibhava-avatar')?.shadowRoot;
         const messages = [...(root?.querySelectorAll('.message') ?? [])];
         const lastUser = messages.findLastIndex((m) => m.classList.contains('user'));
-        const reply = messages.slice(lastUser + 1).find((m) => m.classList.contains('assistant') && m.classList.contains('complete'));
+        const reply = messages
+          .slice(lastUser + 1)
+          .find((m) => m.classList.contains('assistant') && m.classList.contains('complete'));
         const text = reply?.textContent?.trim();
         return lastUser >= 0 && text && text.length > 3 ? text : false;
       },

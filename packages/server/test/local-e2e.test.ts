@@ -16,7 +16,13 @@ beforeAll(async () => {
     dataDir,
     demo: true,
     allowedOrigins: [PAGE_ORIGIN],
-    providers: { provider: 'auto', local: { modelsDir: process.env['VIBHAVA_MODELS_DIR'] ?? join(process.env['HOME'] ?? '', '.cache/vibhava/models'), contextSize: 2048 } },
+    providers: {
+      provider: 'auto',
+      local: {
+        modelsDir: process.env['VIBHAVA_MODELS_DIR'] ?? join(process.env['HOME'] ?? '', '.cache/vibhava/models'),
+        contextSize: 2048,
+      },
+    },
     log: () => {},
   });
 });
@@ -30,18 +36,27 @@ describe('offline by default', () => {
     expect(server.model.provider).toBe('local');
     const { token } = await startSession(server);
     const id = await newConversation(server, token);
-    const first = await collectParts(await api(server, `/v1/conversations/${id}/messages`, { body: { content: 'Hi! Who are you, in one sentence?' }, token }));
+    const first = await collectParts(
+      await api(server, `/v1/conversations/${id}/messages`, {
+        body: { content: 'Hi! Who are you, in one sentence?' },
+        token,
+      }),
+    );
     const text = first.flatMap((p) => (p.type === 'text-delta' ? [p.delta] : [])).join('');
     expect(text.trim().length).toBeGreaterThan(3);
     expect(first.at(-1)).toMatchObject({ type: 'finish', message: { status: 'complete' } });
 
-    const second = await collectParts(await api(server, `/v1/conversations/${id}/messages`, { body: { content: 'Thanks! Say goodbye.' }, token }));
+    const second = await collectParts(
+      await api(server, `/v1/conversations/${id}/messages`, { body: { content: 'Thanks! Say goodbye.' }, token }),
+    );
     const usage = second.find((p) => p.type === 'usage');
     // Turn 2 reuses the conversation's KV cache: most of its prompt is cached.
     expect(usage).toMatchObject({ type: 'usage' });
     if (usage?.type === 'usage') expect(usage.cachedInputTokens).toBeGreaterThan(usage.inputTokens / 2);
 
-    const history = MessageListSchema.parse(await (await api(server, `/v1/conversations/${id}/messages`, { token })).json());
+    const history = MessageListSchema.parse(
+      await (await api(server, `/v1/conversations/${id}/messages`, { token })).json(),
+    );
     expect(history.messages).toHaveLength(4);
     expect(history.messages[1]?.inputTokens).toBeGreaterThan(50);
   });

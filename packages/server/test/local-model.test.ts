@@ -6,7 +6,9 @@ import { DEFAULT_LOCAL_MODEL } from '../src/providers/local/model-catalog.js';
 import { defaultModelsDir, modelPath } from '../src/providers/local/model-files.js';
 
 // The setup script pulls the model (`pnpm models pull`); a missing file is a failed setup, not a skip.
-const path = process.env['VIBHAVA_MODEL_PATH'] ?? modelPath(DEFAULT_LOCAL_MODEL, process.env['VIBHAVA_MODELS_DIR'] ?? defaultModelsDir());
+const path =
+  process.env['VIBHAVA_MODEL_PATH'] ??
+  modelPath(DEFAULT_LOCAL_MODEL, process.env['VIBHAVA_MODELS_DIR'] ?? defaultModelsDir());
 
 let model: LlamaChatModel;
 beforeAll(async () => {

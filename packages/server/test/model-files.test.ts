@@ -7,7 +7,14 @@ import type { LocalModelSpec } from '../src/providers/local/model-catalog.js';
 import { ModelFileError, ensureModelFile } from '../src/providers/local/model-files.js';
 
 function specFor(content: Buffer, sha256 = createHash('sha256').update(content).digest('hex')): LocalModelSpec {
-  return { id: 'tiny', fileName: 'tiny.gguf', sha256, bytes: content.length, description: 'test file', pypi: { packages: [], memberPattern: 'x' } };
+  return {
+    id: 'tiny',
+    fileName: 'tiny.gguf',
+    sha256,
+    bytes: content.length,
+    description: 'test file',
+    pypi: { packages: [], memberPattern: 'x' },
+  };
 }
 
 describe('model acquisition', () => {
@@ -18,7 +25,11 @@ describe('model acquisition', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vibhava-models-'));
     const source = join(dir, 'source.gguf');
     writeFileSync(source, content);
-    const installed = await ensureModelFile(specFor(content), { modelsDir: join(dir, 'models'), source: { kind: 'file', path: source }, ...quiet });
+    const installed = await ensureModelFile(specFor(content), {
+      modelsDir: join(dir, 'models'),
+      source: { kind: 'file', path: source },
+      ...quiet,
+    });
     expect(installed).toBe(join(dir, 'models', 'tiny.gguf'));
     expect(existsSync(installed)).toBe(true);
   });
@@ -29,7 +40,11 @@ describe('model acquisition', () => {
     writeFileSync(source, content);
     const models = join(dir, 'models');
     await expect(
-      ensureModelFile(specFor(content, '0'.repeat(64)), { modelsDir: models, source: { kind: 'file', path: source }, ...quiet }),
+      ensureModelFile(specFor(content, '0'.repeat(64)), {
+        modelsDir: models,
+        source: { kind: 'file', path: source },
+        ...quiet,
+      }),
     ).rejects.toThrow(ModelFileError);
     expect(readdirSync(models)).toEqual([]);
   });

@@ -13,14 +13,20 @@ afterAll(() => upstream.close());
 
 async function run(content: string, signal = new AbortController().signal): Promise<ModelStreamPart[]> {
   const parts: ModelStreamPart[] = [];
-  for await (const part of model.stream({ messages: [{ role: 'user', content }], signal, maxOutputTokens: 50 })) parts.push(part);
+  for await (const part of model.stream({ messages: [{ role: 'user', content }], signal, maxOutputTokens: 50 }))
+    parts.push(part);
   return parts;
 }
 
 describe('OpenAIChatModel against an OpenAI-wire server (real `openai` package, real SSE)', () => {
   it('streams deltas, then usage, then finish', async () => {
     const parts = await run('hi there');
-    expect(parts.filter((p) => p.type === 'text-delta').map((p) => (p as { delta: string }).delta).join('')).toBe('You said: hi there');
+    expect(
+      parts
+        .filter((p) => p.type === 'text-delta')
+        .map((p) => (p as { delta: string }).delta)
+        .join(''),
+    ).toBe('You said: hi there');
     expect(parts.at(-2)).toMatchObject({ type: 'usage', outputTokens: 4, cachedInputTokens: 0 });
     expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
     expect(upstream.requests.at(-1)).toMatchObject({ model: 'gpt-4o-mini', stream: true, max_completion_tokens: 50 });
@@ -39,15 +45,25 @@ describe('OpenAIChatModel against an OpenAI-wire server (real `openai` package, 
       parts.push(part);
       abort.abort();
     }
-    expect(parts).toEqual([{ type: "text-delta", delta: "You " }]);
+    expect(parts).toEqual([{ type: 'text-delta', delta: 'You ' }]);
   });
 
   it('reports a timeout as upstream_timeout', async () => {
-    const impatient = new OpenAIChatModel({ apiKey: 'sk-test', baseURL: upstream.baseURL, model: 'm', maxRetries: 0, timeoutMs: 1 });
+    const impatient = new OpenAIChatModel({
+      apiKey: 'sk-test',
+      baseURL: upstream.baseURL,
+      model: 'm',
+      maxRetries: 0,
+      timeoutMs: 1,
+    });
     const parts: ModelStreamPart[] = [];
     await expect(
       (async () => {
-        for await (const part of impatient.stream({ messages: [{ role: 'user', content: 'slow:200' }], signal: new AbortController().signal })) parts.push(part);
+        for await (const part of impatient.stream({
+          messages: [{ role: 'user', content: 'slow:200' }],
+          signal: new AbortController().signal,
+        }))
+          parts.push(part);
       })(),
     ).rejects.toMatchObject({ code: expect.stringMatching(/upstream_timeout|upstream_error/) });
   });

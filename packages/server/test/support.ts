@@ -52,11 +52,18 @@ export async function api(
   return fetch(`${server.url}${path}`, {
     method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET'),
     headers,
-    ...(init.rawBody !== undefined ? { body: init.rawBody } : init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    ...(init.rawBody !== undefined
+      ? { body: init.rawBody }
+      : init.body !== undefined
+        ? { body: JSON.stringify(init.body) }
+        : {}),
   });
 }
 
-export async function startSession(server: RunningServer, origin = PAGE_ORIGIN): Promise<{ token: string; visitorId: string }> {
+export async function startSession(
+  server: RunningServer,
+  origin = PAGE_ORIGIN,
+): Promise<{ token: string; visitorId: string }> {
   const response = await api(server, '/v1/sessions', {
     body: { publishableKey: server.demo!.publishableKey, avatarId: server.demo!.avatarId },
     origin,

@@ -252,7 +252,9 @@ export class VibhavaAvatar extends LitElement {
           : renderMarkdown(message.content);
     const stopped = message.status === 'partial' ? html`<div class="note">(stopped)</div>` : nothing;
     // No whitespace around the body: visitor messages keep their own line breaks (pre-wrap).
-    return html`<div class="message ${message.role} ${message.status}" part="message message-${message.role}">${body}${stopped}</div>`;
+    return html`<div class="message ${message.role} ${message.status}" part="message message-${message.role}">
+      ${body}${stopped}
+    </div>`;
   }
 
   #errorText(): string {

@@ -40,7 +40,14 @@ export class ConversationStore {
     const now = new Date();
     const [row] = await this.db
       .insert(conversations)
-      .values({ id: newId('conv'), tenantId: visitor.tenantId, avatarId: visitor.avatarId, visitorId: visitor.visitorId, createdAt: now, updatedAt: now })
+      .values({
+        id: newId('conv'),
+        tenantId: visitor.tenantId,
+        avatarId: visitor.avatarId,
+        visitorId: visitor.visitorId,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning();
     return toConversation(row!);
   }
@@ -106,11 +113,25 @@ export class ConversationStore {
     const [userRows] = await this.db.batch([
       this.db
         .insert(messages)
-        .values({ id: newId('msg'), conversationId, role: 'user', content, status: 'complete', createdAt: now, updatedAt: now })
+        .values({
+          id: newId('msg'),
+          conversationId,
+          role: 'user',
+          content,
+          status: 'complete',
+          createdAt: now,
+          updatedAt: now,
+        })
         .returning(),
-      this.db
-        .insert(messages)
-        .values({ id: assistantId, conversationId, role: 'assistant', content: '', status: 'streaming', createdAt: now, updatedAt: now }),
+      this.db.insert(messages).values({
+        id: assistantId,
+        conversationId,
+        role: 'assistant',
+        content: '',
+        status: 'streaming',
+        createdAt: now,
+        updatedAt: now,
+      }),
       this.db.update(conversations).set({ updatedAt: now }).where(eq(conversations.id, conversationId)),
     ]);
     return { userMessage: toMessage(userRows[0]!), assistantId };
@@ -118,7 +139,10 @@ export class ConversationStore {
 
   async finishReply(
     assistantId: string,
-    values: Pick<MessageRow, 'content' | 'status' | 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'provider' | 'model' | 'errorCode'>,
+    values: Pick<
+      MessageRow,
+      'content' | 'status' | 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'provider' | 'model' | 'errorCode'
+    >,
   ): Promise<Message> {
     const [row] = await this.db
       .update(messages)

@@ -16,9 +16,10 @@ export interface OpenDatabaseOptions {
 
 /** The committed drizzle-kit migrations at the package root (this file runs from `dist/` or `src/db/`). */
 const here = dirname(fileURLToPath(import.meta.url));
-const migrationsFolder = [resolve(here, '../drizzle'), resolve(here, '../../drizzle')].find((dir) =>
-  existsSync(resolve(dir, 'meta/_journal.json')),
-) ?? resolve(here, '../drizzle');
+const migrationsFolder =
+  [resolve(here, '../drizzle'), resolve(here, '../../drizzle')].find((dir) =>
+    existsSync(resolve(dir, 'meta/_journal.json')),
+  ) ?? resolve(here, '../drizzle');
 
 /** Opens the database and brings its schema up to date (migrations are idempotent). */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {

@@ -25,7 +25,9 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[]) {
       const schema = response.schema ?? (Number(status) >= 400 ? ErrorBodySchema : undefined);
       responses[status] = {
         description: response.description,
-        ...(schema ? { content: { [response.contentType ?? 'application/json']: { schema: json(schema, 'output') } } } : {}),
+        ...(schema
+          ? { content: { [response.contentType ?? 'application/json']: { schema: json(schema, 'output') } } }
+          : {}),
       };
     }
     (paths[route.path] ??= {})[route.method] = {
@@ -33,17 +35,37 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[]) {
       ...(route.description ? { description: route.description } : {}),
       ...(route.auth ? { security: [{ visitorToken: [] }] } : {}),
       ...(route.params
-        ? { parameters: Object.entries(route.params).map(([name, schema]) => ({ name, in: 'path', required: true, schema: json(schema, 'input') })) }
+        ? {
+            parameters: Object.entries(route.params).map(([name, schema]) => ({
+              name,
+              in: 'path',
+              required: true,
+              schema: json(schema, 'input'),
+            })),
+          }
         : {}),
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: json(route.body, 'input') } } } } : {}),
+      ...(route.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: json(route.body, 'input') } } } }
+        : {}),
       responses,
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'VibhavaFusion API', version: '1.0.0', description: 'Visitor sessions, conversations and streamed avatar replies.' },
+    info: {
+      title: 'VibhavaFusion API',
+      version: '1.0.0',
+      description: 'Visitor sessions, conversations and streamed avatar replies.',
+    },
     components: {
-      securitySchemes: { visitorToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A visitor token from POST /v1/sessions.' } },
+      securitySchemes: {
+        visitorToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A visitor token from POST /v1/sessions.',
+        },
+      },
     },
     paths,
   };

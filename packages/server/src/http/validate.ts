@@ -7,7 +7,10 @@ import { ApiError } from './api-error.js';
  * Validates one part of the request with a protocol schema and hands the parsed value to the
  * handler through `c.req.valid(target)`. Failures are one readable 400 naming each field.
  */
-export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodMiniType>(target: Target, schema: Schema) {
+export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodMiniType>(
+  target: Target,
+  schema: Schema,
+) {
   const check = validator(target, (value): z.output<Schema> => {
     const result = schema.safeParse(value);
     if (result.success) return result.data;

@@ -33,7 +33,10 @@ export function corsForKnownOrigins(isKnownOrigin: (origin: string) => Promise<b
 }
 
 /** Cache of the allowed-origin set for a few seconds, so preflights do not hit the database. */
-export function cachedOriginLookup(load: () => Promise<Set<string>>, ttlMs = 5_000): (origin: string) => Promise<boolean> {
+export function cachedOriginLookup(
+  load: () => Promise<Set<string>>,
+  ttlMs = 5_000,
+): (origin: string) => Promise<boolean> {
   let cache: { origins: Set<string>; at: number } | undefined;
   return async (origin) => {
     if (!cache || performance.now() - cache.at > ttlMs) cache = { origins: await load(), at: performance.now() };

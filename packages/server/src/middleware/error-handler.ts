@@ -8,7 +8,8 @@ export function errorHandler(log: (message: string, error: unknown) => void): Er
     if (error instanceof ApiError) return c.json(error.toBody(), error.status);
     if (error instanceof HTTPException) {
       const status = error.status;
-      if (status === 413) return c.json(new ApiError(413, 'payload_too_large', 'The request body is too large.').toBody(), 413);
+      if (status === 413)
+        return c.json(new ApiError(413, 'payload_too_large', 'The request body is too large.').toBody(), 413);
       if (status === 400 && /json/i.test(error.message)) {
         return c.json(new ApiError(400, 'invalid_json', 'The request body is not valid JSON.').toBody(), 400);
       }

@@ -12,7 +12,8 @@ export function visitorAuth(tokens: VisitorTokens): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) throw new ApiError(401, 'unauthorized', 'A visitor token is required (Authorization: Bearer <token>).');
+    if (!match?.[1])
+      throw new ApiError(401, 'unauthorized', 'A visitor token is required (Authorization: Bearer <token>).');
     const claims = await tokens.verify(match[1]);
     const origin = c.req.header('origin') ?? new URL(c.req.url).origin;
     if (origin !== claims.origin) {

@@ -25,7 +25,11 @@ const factories: Record<'openai' | 'local', Factory> = {
   async openai(settings) {
     const openai = settings.openai;
     if (!openai?.apiKey) throw new Error('OPENAI_API_KEY is not set.');
-    return new OpenAIChatModel({ apiKey: openai.apiKey, model: openai.model, ...(openai.baseURL ? { baseURL: openai.baseURL } : {}) });
+    return new OpenAIChatModel({
+      apiKey: openai.apiKey,
+      model: openai.model,
+      ...(openai.baseURL ? { baseURL: openai.baseURL } : {}),
+    });
   },
   async local(settings) {
     const local = settings.local;
@@ -33,13 +37,15 @@ const factories: Record<'openai' | 'local', Factory> = {
     let path = local.modelPath ?? modelPath(DEFAULT_LOCAL_MODEL, local.modelsDir);
     if (!existsSync(path)) {
       if (local.modelPath || !local.autoPull) {
-        throw new Error(`The local model file ${path} is missing. Run \`pnpm models pull\` (or set OPENAI_API_KEY to use a hosted model).`);
+        throw new Error(
+          `The local model file ${path} is missing. Run \`pnpm models pull\` (or set OPENAI_API_KEY to use a hosted model).`,
+        );
       }
       path = await ensureModelFile(DEFAULT_LOCAL_MODEL, { modelsDir: local.modelsDir, progress: true });
     }
     return LlamaChatModel.load({
       modelPath: path,
-      modelId: local.modelPath ? path.split('/').pop() ?? path : DEFAULT_LOCAL_MODEL.id,
+      modelId: local.modelPath ? (path.split('/').pop() ?? path) : DEFAULT_LOCAL_MODEL.id,
       ...(local.threads ? { threads: local.threads } : {}),
       ...(local.contextSize ? { contextSize: local.contextSize } : {}),
     });

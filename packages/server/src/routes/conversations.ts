@@ -51,7 +51,11 @@ export const conversationDocs: RouteDoc[] = [
     summary: 'Read a conversation’s history',
     auth: true,
     params: { conversationId: IdSchema },
-    responses: { 200: { description: 'Messages, oldest first', schema: MessageListSchema }, ...notFoundError, ...authErrors },
+    responses: {
+      200: { description: 'Messages, oldest first', schema: MessageListSchema },
+      ...notFoundError,
+      ...authErrors,
+    },
   },
   {
     method: 'post',
@@ -63,7 +67,11 @@ export const conversationDocs: RouteDoc[] = [
     params: { conversationId: IdSchema },
     body: SendMessageRequestSchema,
     responses: {
-      200: { description: 'The reply as a stream of parts', schema: StreamPartSchema, contentType: 'text/event-stream' },
+      200: {
+        description: 'The reply as a stream of parts',
+        schema: StreamPartSchema,
+        contentType: 'text/event-stream',
+      },
       400: { description: 'Invalid message' },
       ...notFoundError,
       409: { description: 'A reply is still being written in this conversation' },
@@ -86,32 +94,43 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
   return new Hono<AppEnv>()
     .use('*', visitorAuth(deps.tokens))
     .get('/', async (c) => c.json({ conversations: await store.list(c.var.visitor) }, 200))
-    .post('/', validate('json', CreateConversationRequestSchema), async (c) => c.json(await store.create(c.var.visitor), 201))
+    .post('/', validate('json', CreateConversationRequestSchema), async (c) =>
+      c.json(await store.create(c.var.visitor), 201),
+    )
     .get('/:conversationId/messages', validate('param', ConversationParams), async (c) => {
       const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);
       return c.json({ messages: await store.messages(conversation.id) }, 200);
     })
-    .post('/:conversationId/messages', validate('param', ConversationParams), validate('json', SendMessageRequestSchema), async (c) => {
-      const { content } = c.req.valid('json');
-      const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);
-      if (await store.hasReplyInProgress(conversation.id, 120_000)) {
-        throw new ApiError(409, 'conflict', 'A reply is still being written in this conversation; wait for it or stop it first.');
-      }
-      const avatar = await deps.db.query.avatars.findFirst({ where: eq(avatars.id, conversation.avatarId) });
-      if (!avatar) throw notFound('The avatar');
-      const body = await createReplyStream({
-        store,
-        model: deps.model,
-        conversationId: conversation.id,
-        persona: avatar.persona,
-        content,
-        signal: c.req.raw.signal,
-        log: deps.log,
-      });
-      return c.body(body, 200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        'x-accel-buffering': 'no',
-      });
-    });
+    .post(
+      '/:conversationId/messages',
+      validate('param', ConversationParams),
+      validate('json', SendMessageRequestSchema),
+      async (c) => {
+        const { content } = c.req.valid('json');
+        const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);
+        if (await store.hasReplyInProgress(conversation.id, 120_000)) {
+          throw new ApiError(
+            409,
+            'conflict',
+            'A reply is still being written in this conversation; wait for it or stop it first.',
+          );
+        }
+        const avatar = await deps.db.query.avatars.findFirst({ where: eq(avatars.id, conversation.avatarId) });
+        if (!avatar) throw notFound('The avatar');
+        const body = await createReplyStream({
+          store,
+          model: deps.model,
+          conversationId: conversation.id,
+          persona: avatar.persona,
+          content,
+          signal: c.req.raw.signal,
+          log: deps.log,
+        });
+        return c.body(body, 200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          'x-accel-buffering': 'no',
+        });
+      },
+    );
 }

@@ -36,7 +36,8 @@ export function sessionRoutes(deps: { db: Database; tokens: VisitorTokens }) {
     });
     if (!key) throw new ApiError(401, 'invalid_publishable_key', 'The publishable key is unknown or has been revoked.');
     const origin = c.req.header('origin');
-    if (!origin) throw new ApiError(403, 'forbidden_origin', 'An Origin header is required to start a visitor session.');
+    if (!origin)
+      throw new ApiError(403, 'forbidden_origin', 'An Origin header is required to start a visitor session.');
     if (!key.allowedOrigins.includes(origin)) {
       throw new ApiError(403, 'forbidden_origin', `The origin ${origin} is not allowed for this publishable key.`);
     }
@@ -47,7 +48,9 @@ export function sessionRoutes(deps: { db: Database; tokens: VisitorTokens }) {
 
     const now = new Date();
     const known = body.visitorId
-      ? await db.query.visitors.findFirst({ where: and(eq(visitors.id, body.visitorId), eq(visitors.tenantId, key.tenantId)) })
+      ? await db.query.visitors.findFirst({
+          where: and(eq(visitors.id, body.visitorId), eq(visitors.tenantId, key.tenantId)),
+        })
       : undefined;
     let visitorId: string;
     if (known) {
@@ -59,7 +62,12 @@ export function sessionRoutes(deps: { db: Database; tokens: VisitorTokens }) {
       await db.insert(visitors).values({ id: visitorId, tenantId: key.tenantId, createdAt: now, lastSeenAt: now });
     }
     const { token, expiresAt } = await tokens.sign({ visitorId, tenantId: key.tenantId, avatarId: avatar.id, origin });
-    const session: Session = { token, expiresAt, visitorId, avatar: { id: avatar.id, name: avatar.name, greeting: avatar.greeting } };
+    const session: Session = {
+      token,
+      expiresAt,
+      visitorId,
+      avatar: { id: avatar.id, name: avatar.name, greeting: avatar.greeting },
+    };
     return c.json(session, 201);
   });
 }

@@ -22,7 +22,9 @@ export async function startOpenAIWireServer(options: { port?: number } = {}): Pr
   const requests: OpenAIWireServer['requests'] = [];
   const server: Server = createServer(async (req, res) => {
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
       return;
     }
     const body = JSON.parse(await readBody(req)) as OpenAIWireServer['requests'][number];
@@ -32,7 +34,13 @@ export async function startOpenAIWireServer(options: { port?: number } = {}): Pr
     if (failure) {
       const status = Number(failure[1]);
       res.writeHead(status, { 'content-type': 'application/json' }).end(
-        JSON.stringify({ error: { message: `scripted failure ${status}`, type: status === 429 ? 'rate_limit_error' : 'server_error', code: null } }),
+        JSON.stringify({
+          error: {
+            message: `scripted failure ${status}`,
+            type: status === 429 ? 'rate_limit_error' : 'server_error',
+            code: null,
+          },
+        }),
       );
       return;
     }
@@ -56,7 +64,14 @@ export async function startOpenAIWireServer(options: { port?: number } = {}): Pr
     }
     res.write(chunk({}, 'stop'));
     const promptTokens = body.messages.reduce((n, m) => n + Math.ceil(m.content.length / 4), 0);
-    res.write(chunk({}, null, { prompt_tokens: promptTokens, completion_tokens: words.length, total_tokens: promptTokens + words.length, prompt_tokens_details: { cached_tokens: 0 } }));
+    res.write(
+      chunk({}, null, {
+        prompt_tokens: promptTokens,
+        completion_tokens: words.length,
+        total_tokens: promptTokens + words.length,
+        prompt_tokens_details: { cached_tokens: 0 },
+      }),
+    );
     res.end('data: [DONE]\n\n');
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));

@@ -69,7 +69,13 @@ export class LlamaChatModel implements ChatModel {
     const slots: Slot[] = [];
     for (let i = 0; i < slotCount; i++) {
       const sequence = context.getSequence();
-      slots.push({ sequence, chat: new llamaCpp.LlamaChat({ contextSequence: sequence }), key: undefined, lastUsed: 0, tail: Promise.resolve() });
+      slots.push({
+        sequence,
+        chat: new llamaCpp.LlamaChat({ contextSequence: sequence }),
+        key: undefined,
+        lastUsed: 0,
+        tail: Promise.resolve(),
+      });
     }
     return new LlamaChatModel({ modelId: options.modelId, llama, model, context, slots, chatModule: llamaCpp });
   }

