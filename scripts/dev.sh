@@ -40,7 +40,7 @@ step "Building the packages"
 pnpm run build
 
 if [ -z "${OPENAI_API_KEY:-}" ] || [ "$task" = test ]; then
-  step "Making sure the local model is present (verified by SHA-256)"
+  step "Making sure the local model is present (fetched once, SHA-256 verified)"
   pnpm models pull
 fi
 
