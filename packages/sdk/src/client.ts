@@ -171,7 +171,9 @@ export class VibhavaClient {
         attempt--;
         continue;
       }
-      const retryable = error instanceof NetworkError || retryableErrorCodes.has(error.code);
+      // A server that asks for a long wait (a rate limit) is answered at once, not waited on.
+      const waitTooLong = (error.retryAfterMs ?? 0) > (this.options.retry?.maxDelayMs ?? 4000);
+      const retryable = !waitTooLong && (error instanceof NetworkError || retryableErrorCodes.has(error.code));
       if (!retryable || attempt + 1 >= maxAttempts) {
         if (error instanceof NetworkError && attempt > 0) {
           throw new NetworkError('network_error', `${error.message} Gave up after ${attempt + 1} attempts.`, {

@@ -10,6 +10,7 @@ import {
   ForbiddenOriginError,
   MemoryConversationCache,
   NetworkError,
+  RateLimitError,
   VibhavaChat,
   createVibhavaClient,
   type StreamPart,
@@ -152,3 +153,29 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+describe('rate limits', () => {
+  it('surfaces a long rate-limit wait as a RateLimitError at once', async () => {
+    const limited = await startServer({
+      port: 0,
+      dataDir: mkdtempSync(join(tmpdir(), 'vibhava-sdk-rl-')),
+      demo: true,
+      allowedOrigins: [ORIGIN],
+      rateLimits: { messagesPerVisitor: 1 },
+      model: new OpenAIChatModel({ apiKey: 'sk-test', baseURL: upstream.baseURL, model: 'gpt-4o-mini', maxRetries: 0 }),
+      log: () => {},
+    });
+    try {
+      const chat = new VibhavaChat({ client: client({ serverUrl: limited.url }) });
+      await chat.connect();
+      expect((await chat.send('one'))?.status).toBe('complete');
+      const started = performance.now();
+      expect(await chat.send('two')).toBeNull();
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(chat.state.error).toBeInstanceOf(RateLimitError);
+      expect(chat.state.error?.retryAfterMs).toBeGreaterThan(30_000);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -7,6 +7,8 @@ import { publishableKeys } from './db/schema.js';
 import { ApiError } from './http/api-error.js';
 import type { AppEnv } from './http/env.js';
 import { buildOpenApiDocument } from './http/openapi.js';
+import { LibsqlRateLimitStore } from './limits/libsql-rate-limit-store.js';
+import { defaultRateLimits, type RateLimitSettings } from './limits/rate-limit-settings.js';
 import { cachedOriginLookup, corsForKnownOrigins } from './middleware/cors.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import type { ChatModel } from './providers/chat-model.js';
@@ -17,6 +19,8 @@ export interface AppDeps {
   db: Database;
   model: ChatModel;
   tokens: VisitorTokens;
+  /** Default: buckets in the app's libSQL database with `defaultRateLimits`. */
+  rateLimits?: RateLimitSettings;
   maxBodyBytes?: number;
   log?: (message: string, error: unknown) => void;
 }
@@ -32,6 +36,7 @@ export function createApp(deps: AppDeps) {
     return new Set(rows.flatMap((r) => r.origins));
   });
 
+  const limits = deps.rateLimits ?? { store: new LibsqlRateLimitStore(deps.db.$client), ...defaultRateLimits };
   const app = new Hono<AppEnv>();
   app.onError(errorHandler(log));
   app.notFound(notFoundHandler);
@@ -49,8 +54,8 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  app.route('/v1/sessions', sessionRoutes(deps));
-  app.route('/v1/conversations', conversationRoutes({ ...deps, log }));
+  app.route('/v1/sessions', sessionRoutes({ ...deps, limits }));
+  app.route('/v1/conversations', conversationRoutes({ ...deps, limits, log }));
 
   app.get('/health', async (c) => {
     const [database, model] = await Promise.all([

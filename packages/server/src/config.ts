@@ -49,6 +49,17 @@ export const EnvSchema = z.object({
     .min(1024)
     .default(64 * 1024),
   VIBHAVA_ALLOWED_ORIGINS: originList,
+  /** Shared rate-limit buckets for several instances; libSQL holds them when unset. */
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .optional(),
+  ),
+  RATE_LIMIT_SESSIONS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  RATE_LIMIT_MESSAGES_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  RATE_LIMIT_KEY_PER_MINUTE: z.coerce.number().int().positive().default(1200),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

@@ -23,3 +23,7 @@ export {
   type ModelSource,
 } from './providers/local/model-files.js';
 export { createChatModel, resolveProviderName, type ProviderSettings } from './providers/registry.js';
+export type { RateLimitStore, TokenBucketPolicy, TakeResult } from './limits/rate-limit-store.js';
+export { LibsqlRateLimitStore } from './limits/libsql-rate-limit-store.js';
+export { RedisRateLimitStore } from './limits/redis-rate-limit-store.js';
+export { defaultRateLimits, type RateLimitSettings } from './limits/rate-limit-settings.js';

@@ -25,6 +25,13 @@ export function optionsFromEnv(env: Env, extra: { demo?: boolean } = {}): StartS
       },
     },
     allowedOrigins: env.VIBHAVA_ALLOWED_ORIGINS,
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    rateLimits: {
+      sessionsPerIp: env.RATE_LIMIT_SESSIONS_PER_MINUTE,
+      messagesPerVisitor: env.RATE_LIMIT_MESSAGES_PER_MINUTE,
+      requestsPerIp: env.RATE_LIMIT_IP_PER_MINUTE,
+      requestsPerKey: env.RATE_LIMIT_KEY_PER_MINUTE,
+    },
     ...(extra.demo ? { demo: true } : {}),
   };
 }

@@ -9,6 +9,10 @@ import { VisitorTokens } from './auth/visitor-token.js';
 import { openDatabase, type Database } from './db/database.js';
 import { seedDemo, type DemoData } from './db/seed.js';
 import { mountDemoSite } from './demo-site.js';
+import { LibsqlRateLimitStore } from './limits/libsql-rate-limit-store.js';
+import { defaultRateLimits, type RateLimitSettings } from './limits/rate-limit-settings.js';
+import type { RateLimitStore } from './limits/rate-limit-store.js';
+import { RedisRateLimitStore } from './limits/redis-rate-limit-store.js';
 import type { ChatModel } from './providers/chat-model.js';
 import { defaultModelsDir } from './providers/local/model-files.js';
 import { createChatModel, type ProviderSettings } from './providers/registry.js';
@@ -31,6 +35,9 @@ export interface StartServerOptions {
   model?: ChatModel;
   /** Seed the demo tenant, key and avatar and serve the script-tag example at `/`. */
   demo?: boolean;
+  /** Rate limits in requests per minute; their buckets live in Redis when `redisUrl` is set, else in libSQL. */
+  rateLimits?: Partial<Omit<RateLimitSettings, 'store'>>;
+  redisUrl?: string;
   /** Extra origins for the demo key (the server's own origin is always allowed). */
   allowedOrigins?: readonly string[];
   log?: (message: string, error?: unknown) => void;
@@ -66,10 +73,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       local: { modelsDir: defaultModelsDir(), autoPull: true, ...options.providers?.local },
     }));
   const tokens = new VisitorTokens(options.secret ?? loadOrCreateSecret(dataDir), options.tokenTtlSeconds ?? 900);
+  const rateLimitStore: RateLimitStore = options.redisUrl
+    ? new RedisRateLimitStore({ url: options.redisUrl })
+    : new LibsqlRateLimitStore(db.$client);
+  const rateLimits: RateLimitSettings = { store: rateLimitStore, ...defaultRateLimits, ...options.rateLimits };
   const app = createApp({
     db,
     model,
     tokens,
+    rateLimits,
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
     log,
   });
@@ -107,6 +119,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       if (!options.model) await model.close?.();
+      await rateLimitStore.close?.();
       db.$client.close();
     },
   };

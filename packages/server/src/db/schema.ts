@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () =>
   integer('created_at', { mode: 'timestamp_ms' })
@@ -101,3 +101,11 @@ export const messages = sqliteTable(
   },
   (t) => [uniqueIndex('messages_id_idx').on(t.id), index('messages_conversation_idx').on(t.conversationId, t.seq)],
 );
+
+/** Token buckets of the libSQL rate-limit store (Redis holds them instead when REDIS_URL is set). */
+export const rateLimitBuckets = sqliteTable('rate_limit_buckets', {
+  key: text('key').primaryKey(),
+  tokens: real('tokens').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  allowed: integer('allowed').notNull(),
+});

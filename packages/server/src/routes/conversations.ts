@@ -21,6 +21,8 @@ import type { RouteDoc } from '../http/openapi.js';
 import { validate } from '../http/validate.js';
 import { visitorAuth } from '../middleware/visitor-auth.js';
 import type { ChatModel } from '../providers/chat-model.js';
+import type { RateLimitSettings } from '../limits/rate-limit-settings.js';
+import { clientIp, perMinute, rateLimit } from '../middleware/rate-limit.js';
 
 const ConversationParams = z.object({ conversationId: IdSchema });
 const authErrors = {
@@ -76,6 +78,7 @@ export const conversationDocs: RouteDoc[] = [
       ...notFoundError,
       409: { description: 'A reply is still being written in this conversation' },
       413: { description: 'Body too large' },
+      429: { description: 'Too many messages from this visitor or address (Retry-After, RateLimit headers)' },
       415: { description: 'Body is not JSON' },
       ...authErrors,
     },
@@ -83,6 +86,7 @@ export const conversationDocs: RouteDoc[] = [
 ];
 
 export interface ConversationRouteDeps {
+  limits: RateLimitSettings;
   db: Database;
   tokens: VisitorTokens;
   model: ChatModel;
@@ -91,6 +95,11 @@ export interface ConversationRouteDeps {
 
 export function conversationRoutes(deps: ConversationRouteDeps) {
   const store = new ConversationStore(deps.db);
+  const { limits } = deps;
+  const limitMessages = rateLimit(limits.store, 'messages', [
+    { name: 'visitor', policy: perMinute(limits.messagesPerVisitor), key: (c) => c.var.visitor.visitorId },
+    { name: 'ip', policy: perMinute(limits.requestsPerIp), key: clientIp },
+  ]);
   return new Hono<AppEnv>()
     .use('*', visitorAuth(deps.tokens))
     .get('/', async (c) => c.json({ conversations: await store.list(c.var.visitor) }, 200))
@@ -105,6 +114,7 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
       '/:conversationId/messages',
       validate('param', ConversationParams),
       validate('json', SendMessageRequestSchema),
+      limitMessages,
       async (c) => {
         const { content } = c.req.valid('json');
         const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);

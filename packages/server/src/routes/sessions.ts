@@ -9,6 +9,8 @@ import type { AppEnv } from '../http/env.js';
 import type { RouteDoc } from '../http/openapi.js';
 import { validate } from '../http/validate.js';
 import { newId } from '../ids.js';
+import type { RateLimitSettings } from '../limits/rate-limit-settings.js';
+import { clientIp, perMinute, rateLimit } from '../middleware/rate-limit.js';
 
 export const sessionDocs: RouteDoc[] = [
   {
@@ -23,13 +25,22 @@ export const sessionDocs: RouteDoc[] = [
       401: { description: 'Unknown or revoked publishable key' },
       403: { description: 'Origin not allowed for this key' },
       404: { description: 'Unknown avatar' },
+      429: { description: 'Too many sessions from this address or for this key' },
     },
   },
 ];
 
-export function sessionRoutes(deps: { db: Database; tokens: VisitorTokens }) {
-  const { db, tokens } = deps;
-  return new Hono<AppEnv>().post('/', validate('json', CreateSessionRequestSchema), async (c) => {
+export function sessionRoutes(deps: { db: Database; tokens: VisitorTokens; limits: RateLimitSettings }) {
+  const { db, tokens, limits } = deps;
+  const limit = rateLimit(limits.store, 'sessions', [
+    { name: 'ip', policy: perMinute(limits.sessionsPerIp), key: clientIp },
+    {
+      name: 'key',
+      policy: perMinute(limits.requestsPerKey),
+      key: async (c) => ((await c.req.json()) as { publishableKey: string }).publishableKey,
+    },
+  ]);
+  return new Hono<AppEnv>().post('/', validate('json', CreateSessionRequestSchema), limit, async (c) => {
     const body = c.req.valid('json');
     const key = await db.query.publishableKeys.findFirst({
       where: and(eq(publishableKeys.key, body.publishableKey), isNull(publishableKeys.revokedAt)),

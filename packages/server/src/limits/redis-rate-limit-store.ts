@@ -1,0 +1,65 @@
+import { Redis } from 'ioredis';
+import type { RateLimitStore, TakeResult, TokenBucketPolicy } from './rate-limit-store.js';
+import { takeResult } from './token-bucket.js';
+
+// KEYS[1] bucket; ARGV: capacity, refill per ms, cost, now (ms). Returns { tokens * 1000, allowed }.
+const TAKE_SCRIPT = `
+local capacity = tonumber(ARGV[1])
+local per_ms = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local now = tonumber(ARGV[4])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'updated_at')
+local tokens = tonumber(state[1])
+local updated = tonumber(state[2])
+if tokens == nil then
+  tokens = capacity
+  updated = now
+end
+tokens = math.min(capacity, tokens + math.max(0, now - updated) * per_ms)
+local allowed = 0
+if tokens >= cost then
+  tokens = tokens - cost
+  allowed = 1
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'updated_at', tostring(math.max(updated, now)))
+redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / per_ms) + 1000)
+return { math.floor(tokens * 1000), allowed }
+`;
+
+/** Token buckets in Redis (for several instances): one Lua script per take, atomic on the server. */
+export class RedisRateLimitStore implements RateLimitStore {
+  readonly name = 'redis';
+  readonly #redis: Redis;
+  readonly #prefix: string;
+
+  constructor(options: { url: string; keyPrefix?: string }) {
+    this.#redis = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    this.#redis.defineCommand('vibhavaTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
+    this.#prefix = options.keyPrefix ?? 'vibhava:rl:';
+  }
+
+  async take(
+    key: string,
+    policy: TokenBucketPolicy,
+    options: { cost?: number; now?: number } = {},
+  ): Promise<TakeResult> {
+    const cost = options.cost ?? 1;
+    const now = options.now ?? Date.now();
+    const take = (this.#redis as unknown as Record<string, (...args: unknown[]) => Promise<[number, number]>>)[
+      'vibhavaTake'
+    ]!;
+    const [milliTokens, allowed] = await take.call(
+      this.#redis,
+      this.#prefix + key,
+      policy.capacity,
+      policy.refillPerSecond / 1000,
+      cost,
+      now,
+    );
+    return takeResult(policy, milliTokens / 1000, allowed === 1, cost);
+  }
+
+  async close(): Promise<void> {
+    await this.#redis.quit();
+  }
+}
