@@ -15,6 +15,7 @@ export const errorCodes = [
   'not_found',
   'conflict',
   'rate_limited',
+  'quota_exceeded',
   'model_unavailable',
   'upstream_error',
   'upstream_timeout',

@@ -35,6 +35,10 @@ export class NotFoundError extends VibhavaError {
 export class RateLimitError extends VibhavaError {
   override name = 'RateLimitError';
 }
+/** A budget (messages, tokens or cost) is used up until `retryAfterMs` from now. */
+export class QuotaExceededError extends VibhavaError {
+  override name = 'QuotaExceededError';
+}
 export class UpstreamError extends VibhavaError {
   override name = 'UpstreamError';
 }
@@ -63,6 +67,7 @@ const classByCode: Record<ErrorCode, ErrorClass> = {
   forbidden_origin: ForbiddenOriginError,
   not_found: NotFoundError,
   rate_limited: RateLimitError,
+  quota_exceeded: QuotaExceededError,
   model_unavailable: UpstreamError,
   upstream_error: UpstreamError,
   upstream_timeout: UpstreamError,

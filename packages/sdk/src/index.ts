@@ -22,6 +22,7 @@ export {
   ForbiddenOriginError,
   NotFoundError,
   RateLimitError,
+  QuotaExceededError,
   UpstreamError,
   AbortError,
   NetworkError,

@@ -13,6 +13,8 @@ export interface ReplyStreamOptions {
   historyTurns?: number;
   maxOutputTokens?: number;
   log?: (message: string, error: unknown) => void;
+  /** Called once with the reply's usage (for budgets); failures are logged, never thrown. */
+  onUsage?: (usage: { inputTokens: number; outputTokens: number }) => Promise<void>;
 }
 
 /**
@@ -97,6 +99,9 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
         controller.close();
       } catch {
         // Already closed by a disconnect.
+      }
+      if (usage && options.onUsage) {
+        await options.onUsage(usage).catch((error: unknown) => options.log?.('Recording usage failed', error));
       }
     },
     cancel(reason) {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () =>
   integer('created_at', { mode: 'timestamp_ms' })
@@ -9,6 +9,8 @@ const createdAt = () =>
 export const tenants = sqliteTable('tenants', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
+  /** IANA time zone in which daily, weekly and monthly quotas reset. */
+  timeZone: text('time_zone').notNull().default('UTC'),
   createdAt: createdAt(),
 });
 
@@ -39,6 +41,8 @@ export const avatars = sqliteTable(
     greeting: text('greeting').notNull(),
     /** The persona / system prompt. */
     persona: text('persona').notNull(),
+    /** What the avatar says when a budget with `polite-reply` is used up. */
+    limitMessage: text('limit_message'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -109,3 +113,43 @@ export const rateLimitBuckets = sqliteTable('rate_limit_buckets', {
   updatedAt: integer('updated_at').notNull(),
   allowed: integer('allowed').notNull(),
 });
+
+/**
+ * A budget: at most `limit` of `metric` per `period`, for the tenant as a whole, for each avatar,
+ * or for each visitor (`scope`). `avatarId` narrows it to one avatar; null applies to all.
+ */
+export const quotas = sqliteTable(
+  'quotas',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    avatarId: text('avatar_id').references(() => avatars.id, { onDelete: 'cascade' }),
+    scope: text('scope', { enum: ['tenant', 'avatar', 'visitor'] }).notNull(),
+    /** `cost` is counted in micro-USD. */
+    metric: text('metric', { enum: ['messages', 'tokens', 'cost'] }).notNull(),
+    period: text('period', { enum: ['day', 'week', 'month'] }).notNull(),
+    limit: integer('limit').notNull(),
+    /** What the visitor gets when it is used up: a 429, or a polite reply in the avatar's voice. */
+    onExceeded: text('on_exceeded', { enum: ['refuse', 'polite-reply'] })
+      .notNull()
+      .default('refuse'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('quotas_tenant_idx').on(t.tenantId)],
+);
+
+/** Use of one quota by one subject (tenant, avatar or visitor id) in one period. */
+export const quotaUsage = sqliteTable(
+  'quota_usage',
+  {
+    quotaId: text('quota_id')
+      .notNull()
+      .references(() => quotas.id, { onDelete: 'cascade' }),
+    subject: text('subject').notNull(),
+    period: text('period').notNull(),
+    used: integer('used').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.quotaId, t.subject, t.period] })],
+);

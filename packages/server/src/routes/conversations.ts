@@ -21,6 +21,11 @@ import type { RouteDoc } from '../http/openapi.js';
 import { validate } from '../http/validate.js';
 import { visitorAuth } from '../middleware/visitor-auth.js';
 import type { ChatModel } from '../providers/chat-model.js';
+import { ScriptedChatModel } from '../providers/scripted/scripted-chat-model.js';
+import { QuotaService } from '../quotas/quota-service.js';
+
+const DEFAULT_LIMIT_MESSAGE =
+  "I've had a lot of conversations today and need a short rest. Let's pick this up again a little later!";
 import type { RateLimitSettings } from '../limits/rate-limit-settings.js';
 import { clientIp, perMinute, rateLimit } from '../middleware/rate-limit.js';
 
@@ -78,7 +83,7 @@ export const conversationDocs: RouteDoc[] = [
       ...notFoundError,
       409: { description: 'A reply is still being written in this conversation' },
       413: { description: 'Body too large' },
-      429: { description: 'Too many messages from this visitor or address (Retry-After, RateLimit headers)' },
+      429: { description: 'Too many messages (rate_limited) or a budget is used up (quota_exceeded); see Retry-After' },
       415: { description: 'Body is not JSON' },
       ...authErrors,
     },
@@ -95,6 +100,7 @@ export interface ConversationRouteDeps {
 
 export function conversationRoutes(deps: ConversationRouteDeps) {
   const store = new ConversationStore(deps.db);
+  const quotas = new QuotaService(deps.db);
   const { limits } = deps;
   const limitMessages = rateLimit(limits.store, 'messages', [
     { name: 'visitor', policy: perMinute(limits.messagesPerVisitor), key: (c) => c.var.visitor.visitorId },
@@ -127,9 +133,27 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
         }
         const avatar = await deps.db.query.avatars.findFirst({ where: eq(avatars.id, conversation.avatarId) });
         if (!avatar) throw notFound('The avatar');
+        const visitor = c.var.visitor;
+        const admission = await quotas.admitMessage(visitor);
+        let model = deps.model;
+        if (!admission.admitted) {
+          const retryAfterMs = Math.max(0, admission.resetsAt.getTime() - Date.now());
+          if (admission.quota.onExceeded === 'refuse') {
+            c.header('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
+            throw new ApiError(
+              429,
+              'quota_exceeded',
+              `The ${{ day: 'daily', week: 'weekly', month: 'monthly' }[admission.quota.period]} ${admission.quota.metric} budget for this chat is used up; it resets at ${admission.resetsAt.toISOString()}.`,
+              retryAfterMs,
+            );
+          }
+          model = new ScriptedChatModel(avatar.limitMessage ?? DEFAULT_LIMIT_MESSAGE);
+        }
         const body = await createReplyStream({
           store,
-          model: deps.model,
+          model,
+          onUsage: (usage) =>
+            quotas.record(visitor, { tokens: usage.inputTokens + usage.outputTokens, costMicroUsd: 0 }),
           conversationId: conversation.id,
           persona: avatar.persona,
           content,

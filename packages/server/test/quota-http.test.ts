@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorBodySchema, MessageListSchema } from '@vibhava/protocol';
+import { QuotaService } from '../src/quotas/quota-service.js';
+import { api, collectParts, newConversation, startHarness, startSession, type Harness } from './support.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+
+describe('budgets over HTTP', () => {
+  it('refuses past a per-visitor message budget with 429 quota_exceeded, storing nothing', async () => {
+    const quotas = new QuotaService(h.server.db);
+    const quota = await quotas.create({
+      tenantId: 'tnt_demo',
+      scope: 'visitor',
+      metric: 'messages',
+      period: 'day',
+      limit: 2,
+    });
+    try {
+      const { token } = await startSession(h.server);
+      const id = await newConversation(h.server, token);
+      for (const content of ['one', 'two']) {
+        await collectParts(await api(h.server, `/v1/conversations/${id}/messages`, { body: { content }, token }));
+      }
+      const refused = await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'three' }, token });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      const body = ErrorBodySchema.parse(await refused.json());
+      expect(body.error.code).toBe('quota_exceeded');
+      expect(body.error.message).toMatch(/daily messages budget/);
+      const history = MessageListSchema.parse(
+        await (await api(h.server, `/v1/conversations/${id}/messages`, { token })).json(),
+      );
+      expect(history.messages.map((m) => m.content)).toEqual(['one', 'You said: one', 'two', 'You said: two']);
+    } finally {
+      await h.server.db.$client.execute({ sql: 'DELETE FROM quotas WHERE id = ?', args: [quota.id] });
+    }
+  });
+
+  it('answers politely in the avatar’s voice without calling the model when configured to', async () => {
+    const quotas = new QuotaService(h.server.db);
+    await quotas.create({
+      tenantId: 'tnt_demo',
+      scope: 'visitor',
+      metric: 'tokens',
+      period: 'month',
+      limit: 10,
+      onExceeded: 'polite-reply',
+    });
+    const { token, visitorId } = await startSession(h.server);
+    const id = await newConversation(h.server, token);
+    await collectParts(
+      await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'use some tokens please' }, token }),
+    );
+    const used = await quotas.usage({ tenantId: 'tnt_demo', avatarId: 'avt_demo', visitorId });
+    expect(used[0]?.used).toBeGreaterThan(10);
+
+    const calls = h.upstream.requests.length;
+    const parts = await collectParts(
+      await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'and more' }, token }),
+    );
+    expect(h.upstream.requests.length).toBe(calls);
+    expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop', message: { status: 'complete' } });
+    const text = parts.flatMap((p) => (p.type === 'text-delta' ? [p.delta] : [])).join('');
+    expect(text).toMatch(/rest/);
+  });
+});
