@@ -7,6 +7,7 @@ import { publishableKeys } from './db/schema.js';
 import { ApiError } from './http/api-error.js';
 import type { AppEnv } from './http/env.js';
 import { buildOpenApiDocument } from './http/openapi.js';
+import { UsageLedger } from './usage/usage-ledger.js';
 import { LibsqlRateLimitStore } from './limits/libsql-rate-limit-store.js';
 import { defaultRateLimits, type RateLimitSettings } from './limits/rate-limit-settings.js';
 import { cachedOriginLookup, corsForKnownOrigins } from './middleware/cors.js';
@@ -19,6 +20,8 @@ export interface AppDeps {
   db: Database;
   model: ChatModel;
   tokens: VisitorTokens;
+  /** Default: a ledger on the app's database with the default price table. */
+  ledger?: UsageLedger;
   /** Default: buckets in the app's libSQL database with `defaultRateLimits`. */
   rateLimits?: RateLimitSettings;
   maxBodyBytes?: number;
@@ -37,6 +40,7 @@ export function createApp(deps: AppDeps) {
   });
 
   const limits = deps.rateLimits ?? { store: new LibsqlRateLimitStore(deps.db.$client), ...defaultRateLimits };
+  const ledger = deps.ledger ?? new UsageLedger(deps.db, { log });
   const app = new Hono<AppEnv>();
   app.onError(errorHandler(log));
   app.notFound(notFoundHandler);
@@ -55,7 +59,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route('/v1/sessions', sessionRoutes({ ...deps, limits }));
-  app.route('/v1/conversations', conversationRoutes({ ...deps, limits, log }));
+  app.route('/v1/conversations', conversationRoutes({ ...deps, limits, ledger, log }));
 
   app.get('/health', async (c) => {
     const [database, model] = await Promise.all([

@@ -56,6 +56,8 @@ export const EnvSchema = z.object({
       .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
       .optional(),
   ),
+  /** A JSON price table ({ version, models }) replacing the built-in one. */
+  VIBHAVA_PRICES_FILE: optionalString,
   RATE_LIMIT_SESSIONS_PER_MINUTE: z.coerce.number().int().positive().default(30),
   RATE_LIMIT_MESSAGES_PER_MINUTE: z.coerce.number().int().positive().default(20),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(120),

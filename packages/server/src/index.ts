@@ -27,3 +27,20 @@ export type { RateLimitStore, TokenBucketPolicy, TakeResult } from './limits/rat
 export { LibsqlRateLimitStore } from './limits/libsql-rate-limit-store.js';
 export { RedisRateLimitStore } from './limits/redis-rate-limit-store.js';
 export { defaultRateLimits, type RateLimitSettings } from './limits/rate-limit-settings.js';
+export {
+  QuotaService,
+  type Admission,
+  type NewQuota,
+  type QuotaRow,
+  type QuotaSubject,
+} from './quotas/quota-service.js';
+export { periodWindow, type QuotaPeriod, type PeriodWindow } from './quotas/periods.js';
+export { UsageLedger, type UsageEventInput, type UsageEventRow } from './usage/usage-ledger.js';
+export {
+  DEFAULT_PRICE_TABLE,
+  PriceTableSchema,
+  costMicroUsd,
+  priceFor,
+  type PriceTable,
+  type ModelPrice,
+} from './usage/price-table.js';

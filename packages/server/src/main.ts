@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { ConfigError, parseEnv, type Env } from './config.js';
+import { PriceTableSchema, type PriceTable } from './usage/price-table.js';
 import { defaultModelsDir } from './providers/local/model-files.js';
 import { startServer, type StartServerOptions } from './server.js';
 
@@ -26,6 +28,7 @@ export function optionsFromEnv(env: Env, extra: { demo?: boolean } = {}): StartS
     },
     allowedOrigins: env.VIBHAVA_ALLOWED_ORIGINS,
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...(env.VIBHAVA_PRICES_FILE ? { prices: loadPriceTable(env.VIBHAVA_PRICES_FILE) } : {}),
     rateLimits: {
       sessionsPerIp: env.RATE_LIMIT_SESSIONS_PER_MINUTE,
       messagesPerVisitor: env.RATE_LIMIT_MESSAGES_PER_MINUTE,
@@ -37,9 +40,9 @@ export function optionsFromEnv(env: Env, extra: { demo?: boolean } = {}): StartS
 }
 
 export async function main(argv: { demo?: boolean } = {}): Promise<void> {
-  let env: Env;
+  let options: StartServerOptions;
   try {
-    env = parseEnv(process.env);
+    options = optionsFromEnv(parseEnv(process.env), { demo: argv.demo ?? true });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -47,7 +50,7 @@ export async function main(argv: { demo?: boolean } = {}): Promise<void> {
     }
     throw error;
   }
-  const server = await startServer(optionsFromEnv(env, { demo: argv.demo ?? true }));
+  const server = await startServer(options);
   console.log(`VibhavaFusion is listening on ${server.url} (model: ${server.model.provider} ${server.model.modelId})`);
   if (server.demo) {
     console.log(
@@ -63,4 +66,17 @@ export async function main(argv: { demo?: boolean } = {}): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+function loadPriceTable(path: string): PriceTable {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`VIBHAVA_PRICES_FILE (${path}) could not be read as JSON: ${(error as Error).message}`);
+  }
+  const parsed = PriceTableSchema.safeParse(json);
+  if (!parsed.success)
+    throw new ConfigError(`VIBHAVA_PRICES_FILE (${path}) is not a price table: ${parsed.error.message}`);
+  return parsed.data;
 }

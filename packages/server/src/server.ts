@@ -9,6 +9,8 @@ import { VisitorTokens } from './auth/visitor-token.js';
 import { openDatabase, type Database } from './db/database.js';
 import { seedDemo, type DemoData } from './db/seed.js';
 import { mountDemoSite } from './demo-site.js';
+import type { PriceTable } from './usage/price-table.js';
+import { UsageLedger } from './usage/usage-ledger.js';
 import { LibsqlRateLimitStore } from './limits/libsql-rate-limit-store.js';
 import { defaultRateLimits, type RateLimitSettings } from './limits/rate-limit-settings.js';
 import type { RateLimitStore } from './limits/rate-limit-store.js';
@@ -38,6 +40,8 @@ export interface StartServerOptions {
   /** Rate limits in requests per minute; their buckets live in Redis when `redisUrl` is set, else in libSQL. */
   rateLimits?: Partial<Omit<RateLimitSettings, 'store'>>;
   redisUrl?: string;
+  /** Prices for the usage ledger (default: OpenAI's list prices for the GPT-4o mini family). */
+  prices?: PriceTable;
   /** Extra origins for the demo key (the server's own origin is always allowed). */
   allowedOrigins?: readonly string[];
   log?: (message: string, error?: unknown) => void;
@@ -48,6 +52,7 @@ export interface RunningServer {
   app: App;
   db: Database;
   model: ChatModel;
+  ledger: UsageLedger;
   demo: DemoData | undefined;
   close(): Promise<void>;
 }
@@ -77,11 +82,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ? new RedisRateLimitStore({ url: options.redisUrl })
     : new LibsqlRateLimitStore(db.$client);
   const rateLimits: RateLimitSettings = { store: rateLimitStore, ...defaultRateLimits, ...options.rateLimits };
+  const ledger = new UsageLedger(db, { ...(options.prices ? { prices: options.prices } : {}), log });
   const app = createApp({
     db,
     model,
     tokens,
     rateLimits,
+    ledger,
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
     log,
   });
@@ -112,6 +119,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     app,
     db,
     model,
+    ledger,
     demo,
     async close() {
       await new Promise<void>((done) => {
@@ -120,6 +128,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       });
       if (!options.model) await model.close?.();
       await rateLimitStore.close?.();
+      await ledger.close();
       db.$client.close();
     },
   };

@@ -2,6 +2,19 @@ import { encodeSseEvent, type ErrorInfo, type FinishReason, type StreamPart } fr
 import { ModelError, type ChatModel, type ChatPromptMessage } from '../providers/chat-model.js';
 import type { ConversationStore } from './conversation-store.js';
 
+export interface ReplySummary {
+  messageId: string;
+  provider: string;
+  model: string;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  latencyMs: number;
+  ttftMs: number | null;
+  outcome: 'ok' | 'error' | 'aborted';
+  errorCode: string | null;
+}
+
 export interface ReplyStreamOptions {
   store: ConversationStore;
   model: ChatModel;
@@ -13,8 +26,8 @@ export interface ReplyStreamOptions {
   historyTurns?: number;
   maxOutputTokens?: number;
   log?: (message: string, error: unknown) => void;
-  /** Called once with the reply's usage (for budgets); failures are logged, never thrown. */
-  onUsage?: (usage: { inputTokens: number; outputTokens: number }) => Promise<void>;
+  /** Called once the reply is stored, with what the call used and how it went (ledger, budgets). */
+  onSettled?: (summary: ReplySummary) => Promise<void>;
 }
 
 /**
@@ -51,6 +64,8 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
       let usage: { inputTokens: number; outputTokens: number; cachedInputTokens?: number } | undefined;
       let finishReason: FinishReason = 'stop';
       let error: ErrorInfo | undefined;
+      const started = performance.now();
+      let ttftMs: number | null = null;
       try {
         for await (const part of model.stream({
           messages: prompt,
@@ -59,6 +74,7 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
           ...(options.maxOutputTokens ? { maxOutputTokens: options.maxOutputTokens } : {}),
         })) {
           if (part.type === 'text-delta') {
+            ttftMs ??= performance.now() - started;
             text += part.delta;
             send({ type: 'text-delta', id: assistantId, delta: part.delta });
           } else if (part.type === 'usage') {
@@ -100,9 +116,20 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
       } catch {
         // Already closed by a disconnect.
       }
-      if (usage && options.onUsage) {
-        await options.onUsage(usage).catch((error: unknown) => options.log?.('Recording usage failed', error));
-      }
+      await options
+        .onSettled?.({
+          messageId: assistantId,
+          provider: model.provider,
+          model: model.modelId,
+          inputTokens: usage?.inputTokens ?? 0,
+          cachedInputTokens: usage?.cachedInputTokens ?? 0,
+          outputTokens: usage?.outputTokens ?? 0,
+          latencyMs: performance.now() - started,
+          ttftMs,
+          outcome: complete ? 'ok' : finishReason === 'aborted' ? 'aborted' : 'error',
+          errorCode: error?.code ?? null,
+        })
+        .catch((failure: unknown) => options.log?.('Recording usage failed', failure));
     },
     cancel(reason) {
       abort.abort(reason);

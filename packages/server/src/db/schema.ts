@@ -153,3 +153,32 @@ export const quotaUsage = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.quotaId, t.subject, t.period] })],
 );
+
+/** The usage ledger: one row per upstream call, with what it cost under the price table's version. */
+export const usageEvents = sqliteTable(
+  'usage_events',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    avatarId: text('avatar_id'),
+    visitorId: text('visitor_id'),
+    conversationId: text('conversation_id'),
+    messageId: text('message_id'),
+    provider: text('provider').notNull(),
+    model: text('model').notNull(),
+    operation: text('operation', { enum: ['chat', 'embedding', 'transcription', 'speech', 'vision'] }).notNull(),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    cachedInputTokens: integer('cached_input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    audioSeconds: real('audio_seconds').notNull().default(0),
+    characters: integer('characters').notNull().default(0),
+    costMicroUsd: integer('cost_micro_usd').notNull().default(0),
+    priceVersion: text('price_version').notNull(),
+    latencyMs: integer('latency_ms').notNull(),
+    ttftMs: integer('ttft_ms'),
+    outcome: text('outcome', { enum: ['ok', 'error', 'aborted'] }).notNull(),
+    errorCode: text('error_code'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('usage_events_tenant_time_idx').on(t.tenantId, t.createdAt)],
+);

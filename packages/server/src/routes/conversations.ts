@@ -23,6 +23,7 @@ import { visitorAuth } from '../middleware/visitor-auth.js';
 import type { ChatModel } from '../providers/chat-model.js';
 import { ScriptedChatModel } from '../providers/scripted/scripted-chat-model.js';
 import { QuotaService } from '../quotas/quota-service.js';
+import type { UsageLedger } from '../usage/usage-ledger.js';
 
 const DEFAULT_LIMIT_MESSAGE =
   "I've had a lot of conversations today and need a short rest. Let's pick this up again a little later!";
@@ -92,6 +93,7 @@ export const conversationDocs: RouteDoc[] = [
 
 export interface ConversationRouteDeps {
   limits: RateLimitSettings;
+  ledger: UsageLedger;
   db: Database;
   tokens: VisitorTokens;
   model: ChatModel;
@@ -152,8 +154,17 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
         const body = await createReplyStream({
           store,
           model,
-          onUsage: (usage) =>
-            quotas.record(visitor, { tokens: usage.inputTokens + usage.outputTokens, costMicroUsd: 0 }),
+          onSettled: async (summary) => {
+            const cost = deps.ledger.record({
+              ...summary,
+              tenantId: visitor.tenantId,
+              avatarId: visitor.avatarId,
+              visitorId: visitor.visitorId,
+              conversationId: conversation.id,
+              operation: 'chat',
+            });
+            await quotas.record(visitor, { tokens: summary.inputTokens + summary.outputTokens, costMicroUsd: cost });
+          },
           conversationId: conversation.id,
           persona: avatar.persona,
           content,
