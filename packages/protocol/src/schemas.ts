@@ -19,6 +19,11 @@ export const CreateSessionRequestSchema = z.object({
   avatarId: IdSchema,
   /** A visitor id the SDK kept from an earlier session; the server issues a new one when absent. */
   visitorId: z.optional(IdSchema),
+  /**
+   * A short JWT from the host site's backend naming its signed-in user. The visitor becomes that
+   * verified user, and the anonymous visitor's conversations move to them.
+   */
+  identityToken: z.optional(z.string().check(z.minLength(1), z.maxLength(8192))),
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequestSchema>;
 
@@ -27,6 +32,8 @@ export const SessionSchema = z.object({
   /** Epoch milliseconds. */
   expiresAt: z.int(),
   visitorId: IdSchema,
+  /** True when the visitor was signed in through an identity token. */
+  verified: z.boolean(),
   avatar: AvatarSchema,
 });
 export type Session = z.infer<typeof SessionSchema>;

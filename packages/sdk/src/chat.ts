@@ -67,14 +67,16 @@ export class VibhavaChat {
       const session = await this.client.getSession();
       this.#update({ avatar: session.avatar });
       const fresh = await this.client.cache.get(this.client.cacheKey);
-      if (fresh?.conversationId) {
-        const messages = await this.client.getMessages(fresh.conversationId).catch((error: unknown) => {
+      // Nothing cached on this device (a new device, or just signed in): resume the latest.
+      const conversationId = fresh?.conversationId ?? (await this.client.listConversations())[0]?.id;
+      if (conversationId) {
+        const messages = await this.client.getMessages(conversationId).catch((error: unknown) => {
           // A conversation that no longer exists (or belongs to another visitor) starts over.
           if (error instanceof VibhavaError && error.code === 'not_found') return null;
           throw error;
         });
         if (messages) {
-          this.#update({ conversationId: fresh.conversationId, messages: messages.map(toChatMessage) });
+          this.#update({ conversationId, messages: messages.map(toChatMessage) });
           await this.#saveCache(messages);
         } else {
           this.#update({ conversationId: null, messages: [] });

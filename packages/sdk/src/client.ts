@@ -30,6 +30,11 @@ export interface VibhavaClientOptions {
   retry?: RetryOptions;
   /** Node only: the Origin header to send. Browsers always send their own. */
   origin?: string;
+  /**
+   * Signs the visitor in: a short JWT from your backend naming the signed-in user (or a function
+   * that fetches a fresh one). Their history follows them across devices.
+   */
+  identityToken?: string | (() => string | Promise<string>);
   fetch?: typeof globalThis.fetch;
 }
 
@@ -67,6 +72,8 @@ export class VibhavaClient {
 
   async #startSession(options: RequestOptions): Promise<Session> {
     const cached = await this.cache.get(this.cacheKey);
+    const { identityToken } = this.options;
+    const identity = typeof identityToken === 'function' ? await identityToken() : identityToken;
     const session = await this.#json('POST', '/v1/sessions', SessionSchema, {
       ...options,
       auth: false,
@@ -74,6 +81,7 @@ export class VibhavaClient {
         publishableKey: this.options.publishableKey,
         avatarId: this.options.avatarId,
         ...(cached?.visitorId ? { visitorId: cached.visitorId } : {}),
+        ...(identity ? { identityToken: identity } : {}),
       },
     });
     if (cached?.visitorId !== session.visitorId) {

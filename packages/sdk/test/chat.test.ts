@@ -179,3 +179,29 @@ describe('rate limits', () => {
     }
   });
 });
+
+describe('signed-in visitors', () => {
+  it('follows the user to a new device, with their history', async () => {
+    const { SignJWT } = await import('jose');
+    const secret = 'sdk-test-identity-secret-0123456789abcdef';
+    await server.db.$client.execute({
+      sql: "UPDATE tenants SET identity_secret = ?, identity_issuer = 'https://docs.example', identity_audience = 'vibhava' WHERE id = 'tnt_demo'",
+      args: [secret],
+    });
+    const identityToken = () =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('reader-1')
+        .setIssuer('https://docs.example')
+        .setAudience('vibhava')
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(secret));
+    const laptop = new VibhavaChat({ client: client({ cache: new MemoryConversationCache(), identityToken }) });
+    await laptop.connect();
+    await laptop.send('remember this');
+    const phone = new VibhavaChat({ client: client({ cache: new MemoryConversationCache(), identityToken }) });
+    await phone.connect();
+    expect(phone.state.conversationId).toBe(laptop.state.conversationId);
+    expect(phone.state.messages.map((m) => m.content)).toEqual(['remember this', 'You said: remember this']);
+  });
+});

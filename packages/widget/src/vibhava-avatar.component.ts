@@ -66,6 +66,7 @@ export class VibhavaAvatar extends LitElement {
     serverUrl: { attribute: 'server-url' },
     publishableKey: { attribute: 'publishable-key' },
     avatarId: { attribute: 'avatar-id' },
+    identityToken: { attribute: 'identity-token' },
     open: { type: Boolean, reflect: true },
     heading: {},
   };
@@ -76,6 +77,11 @@ export class VibhavaAvatar extends LitElement {
   declare publishableKey: string;
   /** Which avatar to talk to. Required. */
   declare avatarId: string;
+  /**
+   * Signs the visitor in: a short-lived JWT your backend mints for the signed-in user, so their
+   * conversations follow them across devices. Leave unset for anonymous visitors.
+   */
+  declare identityToken: string;
   /** Whether the chat panel is open. */
   declare open: boolean;
   /** Overrides the header text (default: the avatar's name). */
@@ -84,7 +90,12 @@ export class VibhavaAvatar extends LitElement {
   readonly #chat = new ChatController(this, {
     config: () =>
       this.serverUrl && this.publishableKey && this.avatarId
-        ? { serverUrl: this.serverUrl, publishableKey: this.publishableKey, avatarId: this.avatarId }
+        ? {
+            serverUrl: this.serverUrl,
+            publishableKey: this.publishableKey,
+            avatarId: this.avatarId,
+            ...(this.identityToken ? { identityToken: this.identityToken } : {}),
+          }
         : null,
     onError: (error) => emit(this, 'vibhava-error', { code: error.code, message: error.message }),
   });
@@ -98,6 +109,7 @@ export class VibhavaAvatar extends LitElement {
     this.serverUrl = '';
     this.publishableKey = '';
     this.avatarId = '';
+    this.identityToken = '';
     this.open = false;
     this.heading = '';
   }

@@ -11,6 +11,14 @@ export const tenants = sqliteTable('tenants', {
   name: text('name').notNull(),
   /** IANA time zone in which daily, weekly and monthly quotas reset. */
   timeZone: text('time_zone').notNull().default('UTC'),
+  /**
+   * How the tenant's backend vouches for its users: identity tokens signed with this HS256 secret
+   * or by a key in this JWKS (RS256/ES256), with this issuer and audience.
+   */
+  identitySecret: text('identity_secret'),
+  identityJwksUrl: text('identity_jwks_url'),
+  identityIssuer: text('identity_issuer'),
+  identityAudience: text('identity_audience'),
   createdAt: createdAt(),
 });
 
@@ -56,10 +64,18 @@ export const visitors = sqliteTable(
     tenantId: text('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
+    /** The tenant's own user id, for visitors signed in through an identity token. */
+    externalId: text('external_id'),
+    displayName: text('display_name'),
+    /** An anonymous visitor who signed in: their conversations moved to this visitor. */
+    mergedInto: text('merged_into'),
     createdAt: createdAt(),
     lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [index('visitors_tenant_idx').on(t.tenantId)],
+  (t) => [
+    index('visitors_tenant_idx').on(t.tenantId),
+    uniqueIndex('visitors_external_idx').on(t.tenantId, t.externalId),
+  ],
 );
 
 export const conversations = sqliteTable(

@@ -3,12 +3,13 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { VisitorTokens } from '../auth/visitor-token.js';
 import type { Database } from '../db/database.js';
-import { avatars, publishableKeys, visitors } from '../db/schema.js';
+import { avatars, publishableKeys, tenants } from '../db/schema.js';
+import { IdentityVerifier } from '../auth/identity-token.js';
+import { VisitorDirectory } from '../visitors/visitor-directory.js';
 import { ApiError, notFound } from '../http/api-error.js';
 import type { AppEnv } from '../http/env.js';
 import type { RouteDoc } from '../http/openapi.js';
 import { validate } from '../http/validate.js';
-import { newId } from '../ids.js';
 import type { RateLimitSettings } from '../limits/rate-limit-settings.js';
 import { clientIp, perMinute, rateLimit } from '../middleware/rate-limit.js';
 
@@ -32,6 +33,8 @@ export const sessionDocs: RouteDoc[] = [
 
 export function sessionRoutes(deps: { db: Database; tokens: VisitorTokens; limits: RateLimitSettings }) {
   const { db, tokens, limits } = deps;
+  const identities = new IdentityVerifier();
+  const directory = new VisitorDirectory(db);
   const limit = rateLimit(limits.store, 'sessions', [
     { name: 'ip', policy: perMinute(limits.sessionsPerIp), key: clientIp },
     {
@@ -57,26 +60,16 @@ export function sessionRoutes(deps: { db: Database; tokens: VisitorTokens; limit
     });
     if (!avatar) throw notFound(`The avatar ${body.avatarId}`);
 
-    const now = new Date();
-    const known = body.visitorId
-      ? await db.query.visitors.findFirst({
-          where: and(eq(visitors.id, body.visitorId), eq(visitors.tenantId, key.tenantId)),
-        })
-      : undefined;
-    let visitorId: string;
-    if (known) {
-      visitorId = known.id;
-      await db.update(visitors).set({ lastSeenAt: now }).where(eq(visitors.id, known.id));
-    } else {
-      // An unknown id (or one from another tenant) is never adopted: a fresh visitor is issued.
-      visitorId = newId('vis');
-      await db.insert(visitors).values({ id: visitorId, tenantId: key.tenantId, createdAt: now, lastSeenAt: now });
-    }
+    const tenant = await db.query.tenants.findFirst({ where: eq(tenants.id, key.tenantId) });
+    const identity = body.identityToken && tenant ? await identities.verify(body.identityToken, tenant) : undefined;
+    const visitor = await directory.resolve({ tenantId: key.tenantId, visitorId: body.visitorId, identity });
+    const visitorId = visitor.id;
     const { token, expiresAt } = await tokens.sign({ visitorId, tenantId: key.tenantId, avatarId: avatar.id, origin });
     const session: Session = {
       token,
       expiresAt,
       visitorId,
+      verified: visitor.verified,
       avatar: { id: avatar.id, name: avatar.name, greeting: avatar.greeting },
     };
     return c.json(session, 201);

@@ -5,6 +5,8 @@ export interface ChatConfig {
   serverUrl: string;
   publishableKey: string;
   avatarId: string;
+  /** Signs the visitor in (a JWT from the host site's backend). */
+  identityToken?: string;
 }
 
 export interface ChatControllerOptions {
@@ -75,7 +77,9 @@ export class ChatController implements ReactiveController {
   /** Builds a new chat when the configuration changed since the last call. */
   #sync(): void {
     const config = this.#options.config();
-    const key = config ? JSON.stringify([config.serverUrl, config.publishableKey, config.avatarId]) : '';
+    const key = config
+      ? JSON.stringify([config.serverUrl, config.publishableKey, config.avatarId, config.identityToken ?? ''])
+      : '';
     if (key === this.#configKey) return;
     this.#configKey = key;
     this.#chat?.stop();
