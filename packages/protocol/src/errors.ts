@@ -11,6 +11,7 @@ export const errorCodes = [
   'unauthorized',
   'token_expired',
   'forbidden_origin',
+  'forbidden',
   'invalid_publishable_key',
   'not_found',
   'conflict',

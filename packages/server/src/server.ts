@@ -8,6 +8,7 @@ import { createApp, type App } from './app.js';
 import { VisitorTokens } from './auth/visitor-token.js';
 import { openDatabase, type Database } from './db/database.js';
 import { seedDemo, type DemoData } from './db/seed.js';
+import { ensureAdminUser } from './admin/bootstrap.js';
 import { mountDemoSite } from './demo-site.js';
 import type { PriceTable } from './usage/price-table.js';
 import { UsageLedger } from './usage/usage-ledger.js';
@@ -42,6 +43,8 @@ export interface StartServerOptions {
   redisUrl?: string;
   /** Prices for the usage ledger (default: OpenAI's list prices for the GPT-4o mini family). */
   prices?: PriceTable;
+  /** A console owner of the demo tenant, created or updated at start (demo mode only). */
+  demoAdmin?: { email: string; password: string };
   /** Extra origins for the demo key (the server's own origin is always allowed). */
   allowedOrigins?: readonly string[];
   log?: (message: string, error?: unknown) => void;
@@ -102,6 +105,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   if (options.demo) {
     const selfOrigins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
     demo = await seedDemo(db, [...selfOrigins, ...(options.allowedOrigins ?? [])]);
+    if (options.demoAdmin) await ensureAdminUser(db, { ...options.demoAdmin, tenantId: demo.tenantId, role: 'owner' });
     mountDemoSite(
       app as never,
       {

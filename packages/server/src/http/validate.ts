@@ -1,18 +1,19 @@
 import type { ValidationTargets } from 'hono';
 import { validator } from 'hono/validator';
-import type { z } from 'zod/mini';
+import { z } from 'zod/mini';
 import { ApiError } from './api-error.js';
 
 /**
- * Validates one part of the request with a protocol schema and hands the parsed value to the
- * handler through `c.req.valid(target)`. Failures are one readable 400 naming each field.
+ * Validates one part of the request with a zod schema (the protocol's, or a route's own) and
+ * hands the parsed value to the handler through `c.req.valid(target)`. Failures are one readable
+ * 400 naming each field; a body that is not JSON is a 415.
  */
-export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodMiniType>(
+export function validate<Target extends keyof ValidationTargets, Schema extends z.core.$ZodType>(
   target: Target,
   schema: Schema,
 ) {
   const check = validator(target, (value): z.output<Schema> => {
-    const result = schema.safeParse(value);
+    const result = z.safeParse(schema, value);
     if (result.success) return result.data;
     const issues = result.error.issues.map((issue) => `${issue.path.join('.') || target}: ${issue.message}`);
     throw new ApiError(400, 'invalid_request', `Invalid request: ${issues.join('; ')}`);

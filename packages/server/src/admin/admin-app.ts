@@ -1,0 +1,24 @@
+import { Hono } from 'hono';
+import type { Database } from '../db/database.js';
+import { adminAuth } from './admin-auth.js';
+import type { AdminEnv } from './admin-env.js';
+import { authRoutes } from './routes/auth.js';
+import { avatarRoutes } from './routes/avatars.js';
+import { keyRoutes } from './routes/keys.js';
+import { quotaRoutes } from './routes/quotas.js';
+import { tenantRoutes } from './routes/tenants.js';
+import { usageRoutes } from './routes/usage.js';
+
+/** The admin API under `/admin/v1`: console sessions or secret keys, a permission on every route. */
+export function adminApp(db: Database) {
+  const app = new Hono<AdminEnv>();
+  app.route('/', authRoutes(db));
+  app.use('/tenants', adminAuth(db));
+  app.use('/tenants/*', adminAuth(db));
+  app.route('/', tenantRoutes(db));
+  app.route('/', keyRoutes(db));
+  app.route('/', avatarRoutes(db));
+  app.route('/', quotaRoutes(db));
+  app.route('/', usageRoutes(db));
+  return app;
+}
