@@ -9,6 +9,8 @@ import { ApiError } from './http/api-error.js';
 import type { AppEnv } from './http/env.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { UsageLedger } from './usage/usage-ledger.js';
+import { ErrorTracker } from './observability/error-tracker.js';
+import { Metrics } from './observability/metrics.js';
 import { LibsqlRateLimitStore } from './limits/libsql-rate-limit-store.js';
 import { defaultRateLimits, type RateLimitSettings } from './limits/rate-limit-settings.js';
 import { cachedOriginLookup, corsForKnownOrigins } from './middleware/cors.js';
@@ -23,6 +25,10 @@ export interface AppDeps {
   tokens: VisitorTokens;
   /** Default: a ledger on the app's database with the default price table. */
   ledger?: UsageLedger;
+  /** Default: a fresh registry (with process metrics). */
+  metrics?: Metrics;
+  /** Bearer token required by GET /metrics; open when unset. */
+  metricsToken?: string;
   /** Default: buckets in the app's libSQL database with `defaultRateLimits`. */
   rateLimits?: RateLimitSettings;
   maxBodyBytes?: number;
@@ -40,10 +46,34 @@ export function createApp(deps: AppDeps) {
     return new Set(rows.flatMap((r) => r.origins));
   });
 
-  const limits = deps.rateLimits ?? { store: new LibsqlRateLimitStore(deps.db.$client), ...defaultRateLimits };
+  const limits: RateLimitSettings = deps.rateLimits ?? {
+    store: new LibsqlRateLimitStore(deps.db.$client),
+    ...defaultRateLimits,
+  };
   const ledger = deps.ledger ?? new UsageLedger(deps.db, { log });
+  const metrics = deps.metrics ?? new Metrics();
+  const errors = new ErrorTracker(deps.db, log);
   const app = new Hono<AppEnv>();
-  app.onError(errorHandler(log));
+  app.onError(
+    errorHandler(
+      log,
+      (error, route, method) =>
+        void errors.record({
+          kind: 'server',
+          code: 'internal_error',
+          message: error.message,
+          stack: error.stack,
+          context: { route, method },
+        }),
+    ),
+  );
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    const route = c.req.routePath === '/*' ? 'unmatched' : c.req.routePath;
+    metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
+    metrics.requestDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
+  });
   app.notFound(notFoundHandler);
   app.use('/v1/*', corsForKnownOrigins(isKnownOrigin));
   app.use(
@@ -59,8 +89,8 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  app.route('/v1/sessions', sessionRoutes({ ...deps, limits }));
-  app.route('/v1/conversations', conversationRoutes({ ...deps, limits, ledger, log }));
+  app.route('/v1/sessions', sessionRoutes({ ...deps, limits, metrics }));
+  app.route('/v1/conversations', conversationRoutes({ ...deps, limits, ledger, metrics, errors, log }));
 
   app.use(
     '/admin/*',
@@ -73,17 +103,33 @@ export function createApp(deps: AppDeps) {
   );
   app.route('/admin/v1', adminApp(deps.db));
 
+  app.get('/metrics', async (c) => {
+    if (deps.metricsToken && c.req.header('authorization') !== `Bearer ${deps.metricsToken}`) {
+      throw new ApiError(401, 'unauthorized', 'GET /metrics needs the metrics token.');
+    }
+    return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
+  });
+
   app.get('/health', async (c) => {
-    const [database, model] = await Promise.all([
+    const [database, model, rateLimitStore] = await Promise.all([
       deps.db.$client.execute('select 1').then(
         () => ({ ok: true }),
         (error: unknown) => ({ ok: false, detail: String(error) }),
       ),
-      deps.model.health(),
+      deps.model.health().catch((error: unknown) => ({ ok: false, detail: String(error) })),
+      (limits.store.health?.() ?? Promise.resolve({ ok: true })).catch((error: unknown) => ({
+        ok: false,
+        detail: String(error),
+      })),
     ]);
-    const ok = database.ok && model.ok;
+    const ok = database.ok && model.ok && rateLimitStore.ok;
     return c.json(
-      { ok, database, model: { provider: deps.model.provider, id: deps.model.modelId, ...model } },
+      {
+        ok,
+        database,
+        model: { provider: deps.model.provider, id: deps.model.modelId, ...model },
+        rateLimits: { store: limits.store.name, ...rateLimitStore },
+      },
       ok ? 200 : 503,
     );
   });

@@ -59,6 +59,8 @@ export const EnvSchema = z.object({
   /** With the demo: a console owner of the demo tenant (password ≥ 12 characters). */
   VIBHAVA_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
   VIBHAVA_ADMIN_PASSWORD: optionalString.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  VIBHAVA_METRICS_TOKEN: optionalString,
   /** A JSON price table ({ version, models }) replacing the built-in one. */
   VIBHAVA_PRICES_FILE: optionalString,
   RATE_LIMIT_SESSIONS_PER_MINUTE: z.coerce.number().int().positive().default(30),

@@ -28,6 +28,7 @@ export function optionsFromEnv(env: Env, extra: { demo?: boolean } = {}): StartS
     },
     allowedOrigins: env.VIBHAVA_ALLOWED_ORIGINS,
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...(env.VIBHAVA_METRICS_TOKEN ? { metricsToken: env.VIBHAVA_METRICS_TOKEN } : {}),
     ...(env.VIBHAVA_ADMIN_EMAIL && env.VIBHAVA_ADMIN_PASSWORD
       ? { demoAdmin: { email: env.VIBHAVA_ADMIN_EMAIL, password: env.VIBHAVA_ADMIN_PASSWORD } }
       : {}),

@@ -41,6 +41,8 @@ export interface StartServerOptions {
   /** Rate limits in requests per minute; their buckets live in Redis when `redisUrl` is set, else in libSQL. */
   rateLimits?: Partial<Omit<RateLimitSettings, 'store'>>;
   redisUrl?: string;
+  /** Bearer token for GET /metrics (open when unset). */
+  metricsToken?: string;
   /** Prices for the usage ledger (default: OpenAI's list prices for the GPT-4o mini family). */
   prices?: PriceTable;
   /** A console owner of the demo tenant, created or updated at start (demo mode only). */
@@ -92,6 +94,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     tokens,
     rateLimits,
     ledger,
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
     log,
   });

@@ -4,6 +4,7 @@ import { adminAuth } from './admin-auth.js';
 import type { AdminEnv } from './admin-env.js';
 import { authRoutes } from './routes/auth.js';
 import { avatarRoutes } from './routes/avatars.js';
+import { errorRoutes } from './routes/errors.js';
 import { keyRoutes } from './routes/keys.js';
 import { quotaRoutes } from './routes/quotas.js';
 import { tenantRoutes } from './routes/tenants.js';
@@ -20,5 +21,6 @@ export function adminApp(db: Database) {
   app.route('/', avatarRoutes(db));
   app.route('/', quotaRoutes(db));
   app.route('/', usageRoutes(db));
+  app.route('/', errorRoutes(db));
   return app;
 }

@@ -13,6 +13,7 @@ export interface ReplySummary {
   ttftMs: number | null;
   outcome: 'ok' | 'error' | 'aborted';
   errorCode: string | null;
+  errorMessage: string | null;
 }
 
 export interface ReplyStreamOptions {
@@ -128,6 +129,7 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
           ttftMs,
           outcome: complete ? 'ok' : finishReason === 'aborted' ? 'aborted' : 'error',
           errorCode: error?.code ?? null,
+          errorMessage: error?.message ?? null,
         })
         .catch((failure: unknown) => options.log?.('Recording usage failed', failure));
     },

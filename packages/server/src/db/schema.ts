@@ -258,3 +258,21 @@ export const secretKeys = sqliteTable(
   },
   (t) => [uniqueIndex('secret_keys_hash_idx').on(t.keyHash)],
 );
+
+/** Errors grouped by fingerprint: counts, first and last seen, and one redacted sample. */
+export const errorGroups = sqliteTable(
+  'error_groups',
+  {
+    fingerprint: text('fingerprint').primaryKey(),
+    /** Null for errors not tied to a tenant (visible to operators only). */
+    tenantId: text('tenant_id'),
+    kind: text('kind', { enum: ['server', 'upstream'] }).notNull(),
+    code: text('code').notNull(),
+    message: text('message').notNull(),
+    count: integer('count').notNull(),
+    firstSeenAt: integer('first_seen_at', { mode: 'timestamp_ms' }).notNull(),
+    lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
+    sample: text('sample', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('error_groups_tenant_idx').on(t.tenantId, t.lastSeenAt)],
+);

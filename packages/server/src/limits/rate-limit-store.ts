@@ -22,5 +22,7 @@ export interface TakeResult {
 export interface RateLimitStore {
   readonly name: string;
   take(key: string, policy: TokenBucketPolicy, options?: { cost?: number; now?: number }): Promise<TakeResult>;
+  /** Whether the store answers (Redis: PING). */
+  health?(): Promise<{ ok: boolean; detail?: string }>;
   close?(): Promise<void>;
 }

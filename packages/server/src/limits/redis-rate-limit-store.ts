@@ -59,6 +59,12 @@ export class RedisRateLimitStore implements RateLimitStore {
     return takeResult(policy, milliTokens / 1000, allowed === 1, cost);
   }
 
+  async health(): Promise<{ ok: boolean; detail?: string }> {
+    const started = performance.now();
+    await this.#redis.ping();
+    return { ok: true, detail: `PING ${(performance.now() - started).toFixed(1)} ms` };
+  }
+
   async close(): Promise<void> {
     await this.#redis.quit();
   }

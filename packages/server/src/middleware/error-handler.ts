@@ -3,7 +3,10 @@ import { HTTPException } from 'hono/http-exception';
 import { ApiError } from '../http/api-error.js';
 
 /** Every failure leaves as `{ error: { code, message } }`; only real bugs are 500s, and they are logged. */
-export function errorHandler(log: (message: string, error: unknown) => void): ErrorHandler {
+export function errorHandler(
+  log: (message: string, error: unknown) => void,
+  onUnhandled: (error: Error, route: string, method: string) => void = () => {},
+): ErrorHandler {
   return (error, c) => {
     if (error instanceof ApiError) return c.json(error.toBody(), error.status);
     if (error instanceof HTTPException) {
@@ -18,6 +21,7 @@ export function errorHandler(log: (message: string, error: unknown) => void): Er
       }
     }
     log(`Unhandled error on ${c.req.method} ${c.req.path}`, error);
+    onUnhandled(error, c.req.routePath, c.req.method);
     return c.json(new ApiError(500, 'internal_error', 'Something went wrong on our side.').toBody(), 500);
   };
 }

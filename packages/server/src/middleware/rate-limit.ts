@@ -35,6 +35,7 @@ export function rateLimit(
   store: RateLimitStore,
   scope: string,
   rules: readonly RateLimitRule[],
+  onRefused: (rule: string) => void = () => {},
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const taken: Array<{ rule: RateLimitRule; result: TakeResult }> = [];
@@ -55,6 +56,7 @@ export function rateLimit(
       headers.set('RateLimit', `"${rule.name}";r=${result.remaining};t=${Math.ceil(result.resetMs / 1000)}`);
     };
     if (refused) {
+      onRefused(`${scope}:${refused.rule.name}`);
       const seconds = Math.max(1, Math.ceil(refused.result.retryAfterMs / 1000));
       const error = new ApiError(
         429,

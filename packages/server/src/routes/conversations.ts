@@ -12,7 +12,7 @@ import { Hono } from 'hono';
 import { z } from 'zod/mini';
 import type { VisitorTokens } from '../auth/visitor-token.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
-import { createReplyStream } from '../conversations/reply-stream.js';
+import { createReplyStream, type ReplySummary } from '../conversations/reply-stream.js';
 import type { Database } from '../db/database.js';
 import { avatars } from '../db/schema.js';
 import { ApiError, notFound } from '../http/api-error.js';
@@ -28,6 +28,8 @@ import type { UsageLedger } from '../usage/usage-ledger.js';
 const DEFAULT_LIMIT_MESSAGE =
   "I've had a lot of conversations today and need a short rest. Let's pick this up again a little later!";
 import type { RateLimitSettings } from '../limits/rate-limit-settings.js';
+import type { ErrorTracker } from '../observability/error-tracker.js';
+import type { Metrics } from '../observability/metrics.js';
 import { clientIp, perMinute, rateLimit } from '../middleware/rate-limit.js';
 
 const ConversationParams = z.object({ conversationId: IdSchema });
@@ -93,6 +95,8 @@ export const conversationDocs: RouteDoc[] = [
 
 export interface ConversationRouteDeps {
   limits: RateLimitSettings;
+  metrics: Metrics;
+  errors: ErrorTracker;
   ledger: UsageLedger;
   db: Database;
   tokens: VisitorTokens;
@@ -104,10 +108,15 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
   const store = new ConversationStore(deps.db);
   const quotas = new QuotaService(deps.db);
   const { limits } = deps;
-  const limitMessages = rateLimit(limits.store, 'messages', [
-    { name: 'visitor', policy: perMinute(limits.messagesPerVisitor), key: (c) => c.var.visitor.visitorId },
-    { name: 'ip', policy: perMinute(limits.requestsPerIp), key: clientIp },
-  ]);
+  const limitMessages = rateLimit(
+    limits.store,
+    'messages',
+    [
+      { name: 'visitor', policy: perMinute(limits.messagesPerVisitor), key: (c) => c.var.visitor.visitorId },
+      { name: 'ip', policy: perMinute(limits.requestsPerIp), key: clientIp },
+    ],
+    (rule) => deps.metrics.refusals.inc({ kind: 'rate_limit', rule }),
+  );
   return new Hono<AppEnv>()
     .use('*', visitorAuth(deps.tokens))
     .get('/', async (c) => c.json({ conversations: await store.list(c.var.visitor) }, 200))
@@ -139,6 +148,8 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
         const admission = await quotas.admitMessage(visitor);
         let model = deps.model;
         if (!admission.admitted) {
+          const { scope, metric, period } = admission.quota;
+          deps.metrics.refusals.inc({ kind: 'quota', rule: `${scope}:${metric}:${period}` });
           const retryAfterMs = Math.max(0, admission.resetsAt.getTime() - Date.now());
           if (admission.quota.onExceeded === 'refuse') {
             c.header('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
@@ -163,6 +174,7 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
               conversationId: conversation.id,
               operation: 'chat',
             });
+            observeReply(deps, summary, cost, visitor.tenantId);
             await quotas.record(visitor, { tokens: summary.inputTokens + summary.outputTokens, costMicroUsd: cost });
           },
           conversationId: conversation.id,
@@ -178,4 +190,30 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
         });
       },
     );
+}
+
+/** Metrics and error groups for one finished model call. */
+function observeReply(
+  deps: ConversationRouteDeps,
+  summary: ReplySummary,
+  costMicroUsd: number,
+  tenantId: string,
+): void {
+  const labels = { provider: summary.provider, model: summary.model };
+  if (summary.ttftMs !== null) deps.metrics.timeToFirstToken.observe(labels, summary.ttftMs / 1000);
+  deps.metrics.tokens.inc({ ...labels, kind: 'input' }, summary.inputTokens - summary.cachedInputTokens);
+  deps.metrics.tokens.inc({ ...labels, kind: 'cached_input' }, summary.cachedInputTokens);
+  deps.metrics.tokens.inc({ ...labels, kind: 'output' }, summary.outputTokens);
+  deps.metrics.cost.inc(labels, costMicroUsd / 1e6);
+  if (summary.outcome === 'error') {
+    const code = summary.errorCode ?? 'upstream_error';
+    deps.metrics.upstreamErrors.inc({ provider: summary.provider, code });
+    void deps.errors.record({
+      kind: 'upstream',
+      code,
+      message: summary.errorMessage ?? code,
+      tenantId,
+      context: { provider: summary.provider, model: summary.model, latencyMs: Math.round(summary.latencyMs) },
+    });
+  }
 }

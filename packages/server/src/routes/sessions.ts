@@ -11,6 +11,7 @@ import type { AppEnv } from '../http/env.js';
 import type { RouteDoc } from '../http/openapi.js';
 import { validate } from '../http/validate.js';
 import type { RateLimitSettings } from '../limits/rate-limit-settings.js';
+import type { Metrics } from '../observability/metrics.js';
 import { clientIp, perMinute, rateLimit } from '../middleware/rate-limit.js';
 
 export const sessionDocs: RouteDoc[] = [
@@ -31,18 +32,28 @@ export const sessionDocs: RouteDoc[] = [
   },
 ];
 
-export function sessionRoutes(deps: { db: Database; tokens: VisitorTokens; limits: RateLimitSettings }) {
+export function sessionRoutes(deps: {
+  db: Database;
+  tokens: VisitorTokens;
+  limits: RateLimitSettings;
+  metrics: Metrics;
+}) {
   const { db, tokens, limits } = deps;
   const identities = new IdentityVerifier();
   const directory = new VisitorDirectory(db);
-  const limit = rateLimit(limits.store, 'sessions', [
-    { name: 'ip', policy: perMinute(limits.sessionsPerIp), key: clientIp },
-    {
-      name: 'key',
-      policy: perMinute(limits.requestsPerKey),
-      key: async (c) => ((await c.req.json()) as { publishableKey: string }).publishableKey,
-    },
-  ]);
+  const limit = rateLimit(
+    limits.store,
+    'sessions',
+    [
+      { name: 'ip', policy: perMinute(limits.sessionsPerIp), key: clientIp },
+      {
+        name: 'key',
+        policy: perMinute(limits.requestsPerKey),
+        key: async (c) => ((await c.req.json()) as { publishableKey: string }).publishableKey,
+      },
+    ],
+    (rule) => deps.metrics.refusals.inc({ kind: 'rate_limit', rule }),
+  );
   return new Hono<AppEnv>().post('/', validate('json', CreateSessionRequestSchema), limit, async (c) => {
     const body = c.req.valid('json');
     const key = await db.query.publishableKeys.findFirst({
