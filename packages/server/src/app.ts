@@ -16,6 +16,8 @@ import { defaultRateLimits, type RateLimitSettings } from './limits/rate-limit-s
 import { cachedOriginLookup, corsForKnownOrigins } from './middleware/cors.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import type { ChatModel } from './providers/chat-model.js';
+import type { ModelDirectory } from './providers/registry.js';
+import type { ResilienceOptions } from './providers/resilient-chat-model.js';
 import { conversationDocs, conversationRoutes } from './routes/conversations.js';
 import { sessionDocs, sessionRoutes } from './routes/sessions.js';
 
@@ -25,6 +27,10 @@ export interface AppDeps {
   tokens: VisitorTokens;
   /** Default: a ledger on the app's database with the default price table. */
   ledger?: UsageLedger;
+  /** Finds an avatar's fallback models by id. Default: only `model` itself. */
+  models?: ModelDirectory;
+  /** Retries and first-token timeout around every model call. */
+  resilience?: ResilienceOptions;
   /** Default: a fresh registry (with process metrics). */
   metrics?: Metrics;
   /** Bearer token required by GET /metrics; open when unset. */
@@ -90,7 +96,18 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route('/v1/sessions', sessionRoutes({ ...deps, limits, metrics }));
-  app.route('/v1/conversations', conversationRoutes({ ...deps, limits, ledger, metrics, errors, log }));
+  app.route(
+    '/v1/conversations',
+    conversationRoutes({
+      ...deps,
+      models: deps.models ?? ((id) => (id === deps.model.modelId ? deps.model : undefined)),
+      limits,
+      ledger,
+      metrics,
+      errors,
+      log,
+    }),
+  );
 
   app.use(
     '/admin/*',

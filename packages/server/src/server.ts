@@ -18,7 +18,13 @@ import type { RateLimitStore } from './limits/rate-limit-store.js';
 import { RedisRateLimitStore } from './limits/redis-rate-limit-store.js';
 import type { ChatModel } from './providers/chat-model.js';
 import { defaultModelsDir } from './providers/local/model-files.js';
-import { createChatModel, type ProviderSettings } from './providers/registry.js';
+import {
+  createChatModel,
+  createModelDirectory,
+  type ModelDirectory,
+  type ProviderSettings,
+} from './providers/registry.js';
+import type { ResilienceOptions } from './providers/resilient-chat-model.js';
 
 export interface StartServerOptions {
   port?: number;
@@ -36,6 +42,9 @@ export interface StartServerOptions {
   providers?: Partial<ProviderSettings>;
   /** An already-built model (tests inject a local upstream this way). */
   model?: ChatModel;
+  /** With `model`: how to find avatars' fallback models by id. */
+  models?: ModelDirectory;
+  resilience?: ResilienceOptions;
   /** Seed the demo tenant, key and avatar and serve the script-tag example at `/`. */
   demo?: boolean;
   /** Rate limits in requests per minute; their buckets live in Redis when `redisUrl` is set, else in libSQL. */
@@ -75,13 +84,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     url: options.databaseUrl ?? `file:${join(dataDir, 'vibhava.db')}`,
     ...(options.databaseAuthToken ? { authToken: options.databaseAuthToken } : {}),
   });
-  const model =
-    options.model ??
-    (await createChatModel({
-      provider: options.providers?.provider ?? 'auto',
-      ...(options.providers?.openai ? { openai: options.providers.openai } : {}),
-      local: { modelsDir: defaultModelsDir(), autoPull: true, ...options.providers?.local },
-    }));
+  const providerSettings: ProviderSettings = {
+    provider: options.providers?.provider ?? 'auto',
+    ...(options.providers?.openai ? { openai: options.providers.openai } : {}),
+    local: { modelsDir: defaultModelsDir(), autoPull: true, ...options.providers?.local },
+  };
+  const model = options.model ?? (await createChatModel(providerSettings));
+  const models = options.models ?? (options.model ? undefined : createModelDirectory(providerSettings, model));
   const tokens = new VisitorTokens(options.secret ?? loadOrCreateSecret(dataDir), options.tokenTtlSeconds ?? 900);
   const rateLimitStore: RateLimitStore = options.redisUrl
     ? new RedisRateLimitStore({ url: options.redisUrl })
@@ -94,6 +103,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     tokens,
     rateLimits,
     ledger,
+    ...(models ? { models } : {}),
+    ...(options.resilience ? { resilience: options.resilience } : {}),
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
     log,

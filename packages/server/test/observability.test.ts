@@ -37,7 +37,7 @@ describe('metrics', () => {
     expect(text).toMatch(/vibhava_tokens_total\{provider="openai",model="gpt-4o-mini",kind="output"\} 4/);
     expect(text).toMatch(/vibhava_cost_usd_total\{provider="openai",model="gpt-4o-mini"\} \d/);
     expect(text).toMatch(/vibhava_refusals_total\{kind="rate_limit",rule="messages:visitor"\} 1/);
-    expect(text).toMatch(/vibhava_upstream_errors_total\{provider="openai",code="upstream_error"\} 1/);
+    expect(text).toMatch(/vibhava_upstream_errors_total\{provider="openai",code="upstream_error"\} 2/);
     expect(text).toMatch(/vibhava_process_cpu_seconds_total/);
   });
 

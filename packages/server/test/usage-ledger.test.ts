@@ -89,7 +89,8 @@ describe('the ledger over HTTP', () => {
     await h.server.ledger.flush();
     const rows = await h.server.db.select().from(usageEvents);
     const mine = rows.filter((r) => r.conversationId === id);
-    expect(mine).toHaveLength(2);
+    // The failing call was tried twice (one retry): both attempts are in the ledger.
+    expect(mine).toHaveLength(3);
     expect(mine[0]).toMatchObject({
       visitorId,
       avatarId: 'avt_demo',
@@ -103,5 +104,6 @@ describe('the ledger over HTTP', () => {
     );
     expect(mine[0]!.ttftMs).not.toBeNull();
     expect(mine[1]).toMatchObject({ outcome: 'error', errorCode: 'upstream_error', costMicroUsd: 0 });
+    expect(mine[2]).toMatchObject({ outcome: 'error', errorCode: 'upstream_error', costMicroUsd: 0 });
   });
 });

@@ -1,5 +1,5 @@
 import { encodeSseEvent, type ErrorInfo, type FinishReason, type StreamPart } from '@vibhava/protocol';
-import { ModelError, type ChatModel, type ChatPromptMessage } from '../providers/chat-model.js';
+import { ModelError, type ChatModel, type ChatPromptMessage, type FailedAttempt } from '../providers/chat-model.js';
 import type { ConversationStore } from './conversation-store.js';
 
 export interface ReplySummary {
@@ -27,6 +27,8 @@ export interface ReplyStreamOptions {
   historyTurns?: number;
   maxOutputTokens?: number;
   log?: (message: string, error: unknown) => void;
+  /** Told about each failed attempt that a retry or a fallback model took over from. */
+  onFailedAttempt?: (attempt: FailedAttempt) => void;
   /** Called once the reply is stored, with what the call used and how it went (ledger, budgets). */
   onSettled?: (summary: ReplySummary) => Promise<void>;
 }
@@ -67,11 +69,13 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
       let error: ErrorInfo | undefined;
       const started = performance.now();
       let ttftMs: number | null = null;
+      let answering = { provider: model.provider, modelId: model.modelId };
       try {
         for await (const part of model.stream({
           messages: prompt,
           signal: abort.signal,
           conversationKey: conversationId,
+          ...(options.onFailedAttempt ? { onFailedAttempt: options.onFailedAttempt } : {}),
           ...(options.maxOutputTokens ? { maxOutputTokens: options.maxOutputTokens } : {}),
         })) {
           if (part.type === 'text-delta') {
@@ -80,6 +84,8 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
             send({ type: 'text-delta', id: assistantId, delta: part.delta });
           } else if (part.type === 'usage') {
             usage = part;
+          } else if (part.type === 'model') {
+            answering = { provider: part.provider, modelId: part.modelId };
           } else {
             finishReason = part.finishReason;
           }
@@ -107,8 +113,8 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
         inputTokens: usage?.inputTokens ?? null,
         outputTokens: usage?.outputTokens ?? null,
         cachedInputTokens: usage?.cachedInputTokens ?? null,
-        provider: model.provider,
-        model: model.modelId,
+        provider: answering.provider,
+        model: answering.modelId,
         errorCode: error?.code ?? (finishReason === 'aborted' ? 'aborted' : null),
       });
       send({ type: 'finish', message, finishReason });
@@ -120,8 +126,8 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
       await options
         .onSettled?.({
           messageId: assistantId,
-          provider: model.provider,
-          model: model.modelId,
+          provider: answering.provider,
+          model: answering.modelId,
           inputTokens: usage?.inputTokens ?? 0,
           cachedInputTokens: usage?.cachedInputTokens ?? 0,
           outputTokens: usage?.outputTokens ?? 0,

@@ -51,6 +51,8 @@ export const avatars = sqliteTable(
     persona: text('persona').notNull(),
     /** What the avatar says when a budget with `polite-reply` is used up. */
     limitMessage: text('limit_message'),
+    /** Models that take over, in order, when the default model keeps failing. */
+    fallbackModels: text('fallback_models', { mode: 'json' }).$type<string[]>(),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },

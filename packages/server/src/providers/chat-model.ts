@@ -15,9 +15,20 @@ export interface ChatStreamOptions {
    * keeps the conversation's KV cache under it, so turn 2 does not re-read turn 1.
    */
   conversationKey?: string;
+  /** Told about each failed attempt that was retried or handed to a fallback model. */
+  onFailedAttempt?: (attempt: FailedAttempt) => void;
+}
+
+export interface FailedAttempt {
+  provider: string;
+  modelId: string;
+  error: ModelError;
+  latencyMs: number;
 }
 
 export type ModelStreamPart =
+  /** Which model is answering (sent by wrappers that may switch models). */
+  | { type: 'model'; provider: string; modelId: string }
   | { type: 'text-delta'; delta: string }
   | { type: 'usage'; inputTokens: number; outputTokens: number; cachedInputTokens?: number }
   | { type: 'finish'; finishReason: 'stop' | 'length' };
@@ -44,4 +55,14 @@ export class ModelError extends Error {
   ) {
     super(message, options);
   }
+}
+
+/** Failures worth another try: the request itself was fine. */
+export function isRetryable(error: ModelError): boolean {
+  return (
+    error.code === 'upstream_error' ||
+    error.code === 'upstream_timeout' ||
+    error.code === 'rate_limited' ||
+    error.code === 'model_unavailable'
+  );
 }

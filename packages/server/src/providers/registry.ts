@@ -61,3 +61,27 @@ export function resolveProviderName(settings: ProviderSettings): 'openai' | 'loc
 export async function createChatModel(settings: ProviderSettings): Promise<ChatModel> {
   return factories[resolveProviderName(settings)](settings);
 }
+
+/** Finds a model by id for fallback chains; undefined when the provider cannot serve it. */
+export type ModelDirectory = (modelId: string) => ChatModel | undefined;
+
+/**
+ * Hosted providers serve any model id they know (each gets its own client, cached); the local
+ * provider serves only the loaded model.
+ */
+export function createModelDirectory(settings: ProviderSettings, primary: ChatModel): ModelDirectory {
+  const cache = new Map<string, ChatModel>([[primary.modelId, primary]]);
+  const openai = settings.openai;
+  return (modelId) => {
+    const known = cache.get(modelId);
+    if (known) return known;
+    if (resolveProviderName(settings) !== 'openai' || !openai?.apiKey) return undefined;
+    const model = new OpenAIChatModel({
+      apiKey: openai.apiKey,
+      model: modelId,
+      ...(openai.baseURL ? { baseURL: openai.baseURL } : {}),
+    });
+    cache.set(modelId, model);
+    return model;
+  };
+}

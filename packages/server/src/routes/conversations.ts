@@ -20,7 +20,9 @@ import type { AppEnv } from '../http/env.js';
 import type { RouteDoc } from '../http/openapi.js';
 import { validate } from '../http/validate.js';
 import { visitorAuth } from '../middleware/visitor-auth.js';
-import type { ChatModel } from '../providers/chat-model.js';
+import type { ChatModel, FailedAttempt } from '../providers/chat-model.js';
+import type { ModelDirectory } from '../providers/registry.js';
+import { ResilientChatModel, type ResilienceOptions } from '../providers/resilient-chat-model.js';
 import { ScriptedChatModel } from '../providers/scripted/scripted-chat-model.js';
 import { QuotaService } from '../quotas/quota-service.js';
 import type { UsageLedger } from '../usage/usage-ledger.js';
@@ -94,6 +96,8 @@ export const conversationDocs: RouteDoc[] = [
 ];
 
 export interface ConversationRouteDeps {
+  models: ModelDirectory;
+  resilience?: ResilienceOptions | undefined;
   limits: RateLimitSettings;
   metrics: Metrics;
   errors: ErrorTracker;
@@ -146,7 +150,8 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
         if (!avatar) throw notFound('The avatar');
         const visitor = c.var.visitor;
         const admission = await quotas.admitMessage(visitor);
-        let model = deps.model;
+        const fallbacks = (avatar.fallbackModels ?? []).flatMap((id) => deps.models(id) ?? []);
+        let model: ChatModel = new ResilientChatModel([deps.model, ...fallbacks], deps.resilience);
         if (!admission.admitted) {
           const { scope, metric, period } = admission.quota;
           deps.metrics.refusals.inc({ kind: 'quota', rule: `${scope}:${metric}:${period}` });
@@ -165,6 +170,21 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
         const body = await createReplyStream({
           store,
           model,
+          onFailedAttempt: (attempt) => {
+            const cost = deps.ledger.record({
+              tenantId: visitor.tenantId,
+              avatarId: visitor.avatarId,
+              visitorId: visitor.visitorId,
+              conversationId: conversation.id,
+              provider: attempt.provider,
+              model: attempt.modelId,
+              operation: 'chat',
+              latencyMs: attempt.latencyMs,
+              outcome: 'error',
+              errorCode: attempt.error.code,
+            });
+            observeReply(deps, failedSummary(attempt), cost, visitor.tenantId);
+          },
           onSettled: async (summary) => {
             const cost = deps.ledger.record({
               ...summary,
@@ -190,6 +210,22 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
         });
       },
     );
+}
+
+function failedSummary(attempt: FailedAttempt): ReplySummary {
+  return {
+    messageId: '',
+    provider: attempt.provider,
+    model: attempt.modelId,
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    outputTokens: 0,
+    latencyMs: attempt.latencyMs,
+    ttftMs: null,
+    outcome: 'error',
+    errorCode: attempt.error.code,
+    errorMessage: attempt.error.message,
+  };
 }
 
 /** Metrics and error groups for one finished model call. */

@@ -15,7 +15,8 @@ export interface OpenAIWireServer {
  * The reply is scripted by the last user message:
  * - `fail:500` / `fail:429` → that HTTP error before streaming;
  * - `fail:midstream` → a few deltas, then the connection is destroyed;
- * - `slow:<ms>` → deltas spaced by that many ms;
+ * - `slow:<ms>` → each delta (the first too) after that many ms;
+ * - a request for a model named `fail-…` → HTTP 500, whatever the message;
  * - anything else → echoes `You said: <message>` word by word.
  */
 export async function startOpenAIWireServer(options: { port?: number } = {}): Promise<OpenAIWireServer> {
@@ -30,7 +31,8 @@ export async function startOpenAIWireServer(options: { port?: number } = {}): Pr
     const body = JSON.parse(await readBody(req)) as OpenAIWireServer['requests'][number];
     requests.push(body);
     const last = [...body.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-    const failure = /^fail:(\d{3})$/.exec(last);
+    // A model named `fail-…` always answers 500: a broken primary for fallback tests.
+    const failure = body.model.startsWith('fail-') ? ['', '500'] : /^fail:(\d{3})$/.exec(last);
     if (failure) {
       const status = Number(failure[1]);
       res.writeHead(status, { 'content-type': 'application/json' }).end(
@@ -59,8 +61,8 @@ export async function startOpenAIWireServer(options: { port?: number } = {}): Pr
         res.destroy();
         return;
       }
-      res.write(chunk({ content: word }, null));
       if (slow) await new Promise((r) => setTimeout(r, Number(slow[1])));
+      res.write(chunk({ content: word }, null));
     }
     res.write(chunk({}, 'stop'));
     const promptTokens = body.messages.reduce((n, m) => n + Math.ceil(m.content.length / 4), 0);

@@ -14,6 +14,8 @@ const AvatarFields = z.object({
   greeting: z.string().trim().min(1).max(1000),
   persona: z.string().trim().min(1).max(20_000),
   limitMessage: z.string().trim().min(1).max(1000).nullable().optional(),
+  /** Model ids that take over, in order, when the default model keeps failing. */
+  fallbackModels: z.array(z.string().min(1).max(100)).max(5).nullable().optional(),
 });
 
 function publicAvatar(row: typeof avatars.$inferSelect) {
@@ -23,6 +25,7 @@ function publicAvatar(row: typeof avatars.$inferSelect) {
     greeting: row.greeting,
     persona: row.persona,
     limitMessage: row.limitMessage,
+    fallbackModels: row.fallbackModels ?? [],
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -23,7 +23,8 @@ export class OpenAIChatModel implements ChatModel {
       apiKey: options.apiKey,
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
       timeout: options.timeoutMs ?? 60_000,
-      maxRetries: options.maxRetries ?? 2,
+      // Retries happen in ResilientChatModel, where each attempt reaches the ledger.
+      maxRetries: options.maxRetries ?? 0,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   }
