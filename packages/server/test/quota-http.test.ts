@@ -37,6 +37,7 @@ describe('budgets over HTTP', () => {
       expect(history.messages.map((m) => m.content)).toEqual(['one', 'You said: one', 'two', 'You said: two']);
     } finally {
       await h.server.db.$client.execute({ sql: 'DELETE FROM quotas WHERE id = ?', args: [quota.id] });
+      QuotaService.invalidate(h.server.db, 'tnt_demo');
     }
   });
 

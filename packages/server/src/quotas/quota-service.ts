@@ -1,4 +1,4 @@
-import type { Client, Transaction } from '@libsql/client';
+import type { Client } from '@libsql/client';
 import { and, eq, isNull, or } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { quotas, tenants } from '../db/schema.js';
@@ -26,6 +26,11 @@ export interface NewQuota {
   onExceeded?: QuotaRow['onExceeded'];
 }
 
+const settingsCache = new WeakMap<
+  Database,
+  Map<string, { at: number; value: Promise<{ quotas: QuotaRow[]; timeZone: string }> }>
+>();
+
 function subjectOf(quota: QuotaRow, who: QuotaSubject): string {
   return quota.scope === 'tenant' ? who.tenantId : quota.scope === 'avatar' ? who.avatarId : who.visitorId;
 }
@@ -47,6 +52,7 @@ export class QuotaService {
   }
 
   async create(input: NewQuota): Promise<QuotaRow> {
+    QuotaService.invalidate(this.db, input.tenantId);
     const [row] = await this.db
       .insert(quotas)
       .values({
@@ -57,6 +63,38 @@ export class QuotaService {
       })
       .returning();
     return row!;
+  }
+
+  /**
+   * A tenant's quotas and time zone, read at most once a second per tenant: every message needs
+   * them twice, and a changed quota takes effect within a second.
+   */
+  #tenantSettings(tenantId: string): Promise<{ quotas: QuotaRow[]; timeZone: string }> {
+    let cache = settingsCache.get(this.db);
+    if (!cache) settingsCache.set(this.db, (cache = new Map()));
+    const settings = cache;
+    const cached = settings.get(tenantId);
+    if (cached && performance.now() - cached.at < 1000) return cached.value;
+    const value = Promise.all([
+      this.db.select().from(quotas).where(eq(quotas.tenantId, tenantId)),
+      this.db.query.tenants.findFirst({ columns: { timeZone: true }, where: eq(tenants.id, tenantId) }),
+    ]).then(([rows, tenant]) => ({ quotas: rows, timeZone: tenant?.timeZone ?? 'UTC' }));
+    settings.set(tenantId, { at: performance.now(), value });
+    value.catch(() => settings.delete(tenantId));
+    return value;
+  }
+
+  /** Forget a tenant's cached quotas and time zone in this process (after a change). */
+  static invalidate(db: Database, tenantId: string): void {
+    settingsCache.get(db)?.delete(tenantId);
+  }
+
+  async #cachedApplicable(who: QuotaSubject): Promise<{ list: QuotaRow[]; timeZone: string }> {
+    const settings = await this.#tenantSettings(who.tenantId);
+    return {
+      list: settings.quotas.filter((q) => q.avatarId === null || q.avatarId === who.avatarId),
+      timeZone: settings.timeZone,
+    };
   }
 
   async applicable(who: QuotaSubject): Promise<QuotaRow[]> {
@@ -74,50 +112,64 @@ export class QuotaService {
     return tenant?.timeZone ?? 'UTC';
   }
 
-  /** Counts one message against every applicable quota, or refuses without counting anything. */
+  /**
+   * Counts one message against every message quota and checks the token and cost quotas, in one
+   * SQL statement: it inserts or increments the message counters only when no quota is used up,
+   * so it is atomic without an interactive transaction (and waits out other processes' writes
+   * through the connection's busy timeout).
+   */
   async admitMessage(who: QuotaSubject): Promise<Admission> {
-    const list = await this.applicable(who);
+    const { list, timeZone } = await this.#cachedApplicable(who);
     if (list.length === 0) return { admitted: true };
-    const timeZone = await this.#timeZone(who.tenantId);
     const now = this.now();
-    // One admission at a time in this process; other processes are waited out on SQLITE_BUSY.
-    const run = this.#queue.then(() => withBusyRetry(() => this.#admit(list, who, timeZone, now)));
-    this.#queue = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
-  }
-
-  #queue: Promise<void> = Promise.resolve();
-
-  async #admit(list: QuotaRow[], who: QuotaSubject, timeZone: string, now: Date): Promise<Admission> {
-    const tx = await this.#client.transaction('write');
-    try {
-      for (const quota of list) {
-        const window = periodWindow(quota.period, timeZone, now);
-        const subject = subjectOf(quota, who);
-        const refusal =
-          quota.metric === 'messages'
-            ? await this.#countOne(tx, quota, subject, window.key)
-            : await this.#check(tx, quota, subject, window.key);
-        if (refusal !== undefined) {
-          await tx.rollback();
-          return { admitted: false, quota, used: refusal, resetsAt: window.resetsAt };
-        }
-      }
-      await tx.commit();
-      return { admitted: true };
-    } finally {
-      tx.close();
+    const rows = list.map((quota) => ({
+      quota,
+      subject: subjectOf(quota, who),
+      window: periodWindow(quota.period, timeZone, now),
+    }));
+    const values = rows.map(() => '(?, ?, ?, ?, ?)').join(', ');
+    const args = rows.flatMap((r) => [
+      r.quota.id,
+      r.subject,
+      r.window.key,
+      r.quota.limit,
+      r.quota.metric === 'messages' ? 1 : 0,
+    ]);
+    const counting = rows.some((r) => r.quota.metric === 'messages');
+    if (counting) {
+      const result = await this.#client.execute({
+        sql: `WITH wanted (quota_id, subject, period, lim, counts) AS (VALUES ${values})
+              INSERT INTO quota_usage (quota_id, subject, period, used)
+              SELECT quota_id, subject, period, 1 FROM wanted
+              WHERE counts = 1 AND NOT EXISTS (
+                SELECT 1 FROM wanted AS w
+                LEFT JOIN quota_usage AS u ON u.quota_id = w.quota_id AND u.subject = w.subject AND u.period = w.period
+                WHERE coalesce(u.used, 0) >= w.lim
+              )
+              ON CONFLICT (quota_id, subject, period) DO UPDATE SET used = used + 1
+              RETURNING quota_id`,
+        args,
+      });
+      if (result.rows.length > 0) return { admitted: true };
     }
+    // Refused (or only token and cost quotas): find the quota that is used up.
+    for (const row of rows) {
+      const result = await this.#client.execute({
+        sql: 'SELECT used FROM quota_usage WHERE quota_id = ? AND subject = ? AND period = ?',
+        args: [row.quota.id, row.subject, row.window.key],
+      });
+      const used = Number(result.rows[0]?.['used'] ?? 0);
+      if (used >= row.quota.limit) return { admitted: false, quota: row.quota, used, resetsAt: row.window.resetsAt };
+    }
+    return { admitted: true };
   }
 
   /** Adds what a reply used (tokens, micro-USD) to the token and cost quotas. */
   async record(who: QuotaSubject, usage: { tokens: number; costMicroUsd: number }): Promise<void> {
-    const list = (await this.applicable(who)).filter((q) => q.metric !== 'messages');
+    const settings = await this.#cachedApplicable(who);
+    const list = settings.list.filter((q) => q.metric !== 'messages');
     if (list.length === 0) return;
-    const timeZone = await this.#timeZone(who.tenantId);
+    const timeZone = settings.timeZone;
     const now = this.now();
     await withBusyRetry(() =>
       this.#client.batch(
@@ -151,27 +203,6 @@ export class QuotaService {
         return { quota, used: Number(result.rows[0]?.['used'] ?? 0), resetsAt: window.resetsAt };
       }),
     );
-  }
-
-  /** +1 unless at the limit; returns the use that refused it, or undefined when counted. */
-  async #countOne(tx: Transaction, quota: QuotaRow, subject: string, period: string): Promise<number | undefined> {
-    const result = await tx.execute({
-      sql: `INSERT INTO quota_usage (quota_id, subject, period, used)
-            SELECT :quota, :subject, :period, 1 WHERE :limit > 0
-            ON CONFLICT (quota_id, subject, period) DO UPDATE SET used = used + 1 WHERE used < :limit
-            RETURNING used`,
-      args: { quota: quota.id, subject, period, limit: quota.limit },
-    });
-    return result.rows.length > 0 ? undefined : quota.limit;
-  }
-
-  async #check(tx: Transaction, quota: QuotaRow, subject: string, period: string): Promise<number | undefined> {
-    const result = await tx.execute({
-      sql: 'SELECT used FROM quota_usage WHERE quota_id = ? AND subject = ? AND period = ?',
-      args: [quota.id, subject, period],
-    });
-    const used = Number(result.rows[0]?.['used'] ?? 0);
-    return used >= quota.limit ? used : undefined;
   }
 }
 

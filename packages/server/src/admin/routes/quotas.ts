@@ -70,6 +70,7 @@ export function quotaRoutes(db: Database) {
       const result = await db
         .delete(quotas)
         .where(and(eq(quotas.id, c.req.param('quotaId')), eq(quotas.tenantId, c.var.tenantId)));
+      QuotaService.invalidate(db, c.var.tenantId);
       if (result.rowsAffected === 0) throw notFound('The quota');
       return c.body(null, 204);
     });

@@ -9,6 +9,7 @@ import { newId } from '../../ids.js';
 import { requireUser, tenantAccess } from '../admin-auth.js';
 import type { AdminEnv } from '../admin-env.js';
 import { hashPassword } from '../passwords.js';
+import { QuotaService } from '../../quotas/quota-service.js';
 
 const TimeZone = z.string().refine((tz) => {
   try {
@@ -75,6 +76,7 @@ export function tenantRoutes(db: Database) {
     })
     .patch('/tenants/:tenantId', tenantAccess(db, 'tenant:write'), validate('json', UpdateTenantSchema), async (c) => {
       const [row] = await db.update(tenants).set(c.req.valid('json')).where(eq(tenants.id, c.var.tenantId)).returning();
+      QuotaService.invalidate(db, c.var.tenantId);
       return c.json(publicTenant(row!), 200);
     })
     .get('/tenants/:tenantId/members', tenantAccess(db, 'members:read'), async (c) => {
