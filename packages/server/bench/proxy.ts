@@ -120,7 +120,13 @@ try {
   const upstream = await start(['--import', 'tsx', join(here, 'proxy/upstream.ts')]);
   const bare = await start(['--import', 'tsx', join(here, 'proxy/bare-proxy.ts'), upstream]);
   const ours = await start(
-    [...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : []), '--import', 'tsx', 'src/cli.ts', 'start'],
+    [
+      ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : []),
+      '--import',
+      'tsx',
+      'src/cli.ts',
+      'start',
+    ],
     {
       PORT: '0',
       VIBHAVA_DATA_DIR: mkdtempSync(join(tmpdir(), 'vibhava-bench-')),

@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 const upstream = process.argv[2]!;
 const server = createServer(async (req, res) => {
@@ -14,7 +15,7 @@ const server = createServer(async (req, res) => {
     body: Buffer.concat(chunks),
   });
   res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'text/event-stream' });
-  Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(res);
+  Readable.fromWeb(response.body as WebReadableStream).pipe(res);
 });
 server.listen(0, '127.0.0.1', () =>
   process.stdout.write(`http://127.0.0.1:${(server.address() as AddressInfo).port}\n`),
