@@ -192,7 +192,7 @@ describe('keys', () => {
 });
 
 describe('reports', () => {
-  it('reports usage by model and the current use of budgets', async () => {
+  it('reports usage by model and by conversation, and refuses an unknown grouping', async () => {
     const { token } = await startSession(h.server);
     const id = await newConversation(h.server, token);
     await collectParts(

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultModelsDir } from '../src/providers/local/model-files.js';
 import { startServer, type RunningServer } from '../src/server.js';
 
 // The README's promise, checked: `vibhava start` serves the script-tag example, and in headless
@@ -25,7 +26,7 @@ beforeAll(async () => {
     providers: {
       provider: 'local',
       local: {
-        modelsDir: process.env['VIBHAVA_MODELS_DIR'] ?? join(process.env['HOME'] ?? '', '.cache/vibhava/models'),
+        modelsDir: process.env['VIBHAVA_MODELS_DIR'] ?? defaultModelsDir(),
         contextSize: 2048,
       },
     },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageListSchema } from '@vibhava/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultModelsDir } from '../src/providers/local/model-files.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { api, collectParts, newConversation, PAGE_ORIGIN, startSession } from './support.js';
 
@@ -19,7 +20,7 @@ beforeAll(async () => {
     providers: {
       provider: 'auto',
       local: {
-        modelsDir: process.env['VIBHAVA_MODELS_DIR'] ?? join(process.env['HOME'] ?? '', '.cache/vibhava/models'),
+        modelsDir: process.env['VIBHAVA_MODELS_DIR'] ?? defaultModelsDir(),
         contextSize: 2048,
       },
     },
