@@ -1,6 +1,7 @@
 import { isNull } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { adminApp } from './admin/admin-app.js';
+import { adminDocs } from './admin/admin-docs.js';
 import { bodyLimit } from 'hono/body-limit';
 import type { VisitorTokens } from './auth/visitor-token.js';
 import type { Database } from './db/database.js';
@@ -151,7 +152,7 @@ export function createApp(deps: AppDeps) {
     );
   });
 
-  const openApiDocument = buildOpenApiDocument([...sessionDocs, ...conversationDocs]);
+  const openApiDocument = buildOpenApiDocument([...sessionDocs, ...conversationDocs, ...adminDocs]);
   app.get('/openapi.json', (c) => c.json(openApiDocument));
   return app;
 }

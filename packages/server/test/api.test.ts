@@ -291,11 +291,22 @@ describe('conversations', () => {
 describe('service documents', () => {
   it('serves an OpenAPI document generated from the schemas, and health', async () => {
     const doc = (await (await fetch(`${h.server.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths).sort()).toEqual([
-      '/v1/conversations',
-      '/v1/conversations/{conversationId}/messages',
-      '/v1/sessions',
-    ]);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/conversations',
+        '/v1/conversations/{conversationId}/messages',
+        '/v1/sessions',
+        '/admin/v1/auth/login',
+        '/admin/v1/tenants/{tenantId}/quotas',
+      ]),
+    );
+    // Every path parameter is declared.
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      for (const operation of Object.values(methods as Record<string, { parameters?: Array<{ name: string }> }>)) {
+        expect((operation.parameters ?? []).map((p) => p.name)).toEqual(names);
+      }
+    }
     const health = await fetch(`${h.server.url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ ok: true, model: { provider: 'openai' } });

@@ -28,6 +28,8 @@ describe('budgets over HTTP', () => {
       const refused = await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'three' }, token });
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(refused.headers.get('ratelimit-policy')).toBe('"quota";q=2;w=86400');
+      expect(refused.headers.get('ratelimit')).toMatch(/^"quota";r=0;t=\d+$/);
       const body = ErrorBodySchema.parse(await refused.json());
       expect(body.error.code).toBe('quota_exceeded');
       expect(body.error.message).toMatch(/daily messages budget/);

@@ -9,7 +9,8 @@ export interface RouteDoc {
   path: string;
   summary: string;
   description?: string;
-  auth?: boolean;
+  /** `visitor`: a visitor token; `admin`: a console session cookie or a secret key. */
+  auth?: 'visitor' | 'admin';
   params?: Record<string, Schema>;
   body?: Schema;
   responses: Record<number, { description: string; schema?: Schema; contentType?: string }>;
@@ -33,17 +34,9 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[]) {
     (paths[route.path] ??= {})[route.method] = {
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
-      ...(route.auth ? { security: [{ visitorToken: [] }] } : {}),
-      ...(route.params
-        ? {
-            parameters: Object.entries(route.params).map(([name, schema]) => ({
-              name,
-              in: 'path',
-              required: true,
-              schema: json(schema, 'input'),
-            })),
-          }
-        : {}),
+      ...(route.auth === 'visitor' ? { security: [{ visitorToken: [] }] } : {}),
+      ...(route.auth === 'admin' ? { security: [{ adminSession: [] }, { secretKey: [] }] } : {}),
+      ...pathParameters(route, json),
       ...(route.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: json(route.body, 'input') } } } }
         : {}),
@@ -59,6 +52,13 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[]) {
     },
     components: {
       securitySchemes: {
+        adminSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'vibhava_admin',
+          description: 'A console session from POST /admin/v1/auth/login; changes also need the x-csrf-token header.',
+        },
+        secretKey: { type: 'http', scheme: 'bearer', description: 'A secret key (sk_…), read or write scoped.' },
         visitorToken: {
           type: 'http',
           scheme: 'bearer',
@@ -68,5 +68,17 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[]) {
       },
     },
     paths,
+  };
+}
+
+/** Every `{name}` in the path, typed by `route.params` where given, else a plain string. */
+function pathParameters(route: RouteDoc, json: (schema: Schema, io: 'input' | 'output') => unknown) {
+  const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  if (names.length === 0) return {};
+  return {
+    parameters: names.map((name) => {
+      const schema = route.params?.[name];
+      return { name, in: 'path', required: true, schema: schema ? json(schema, 'input') : { type: 'string' } };
+    }),
   };
 }

@@ -46,14 +46,14 @@ export const conversationDocs: RouteDoc[] = [
     method: 'get',
     path: '/v1/conversations',
     summary: "List the visitor's conversations with this avatar",
-    auth: true,
+    auth: 'visitor',
     responses: { 200: { description: 'Conversations, newest first', schema: ConversationListSchema }, ...authErrors },
   },
   {
     method: 'post',
     path: '/v1/conversations',
     summary: 'Start a conversation',
-    auth: true,
+    auth: 'visitor',
     body: CreateConversationRequestSchema,
     responses: { 201: { description: 'The new conversation', schema: ConversationSchema }, ...authErrors },
   },
@@ -61,7 +61,7 @@ export const conversationDocs: RouteDoc[] = [
     method: 'get',
     path: '/v1/conversations/{conversationId}/messages',
     summary: 'Read a conversation’s history',
-    auth: true,
+    auth: 'visitor',
     params: { conversationId: IdSchema },
     responses: {
       200: { description: 'Messages, oldest first', schema: MessageListSchema },
@@ -75,7 +75,7 @@ export const conversationDocs: RouteDoc[] = [
     summary: 'Send a message and stream the reply',
     description:
       'Stores the visitor message, then answers with Server-Sent Events, one JSON stream part per `data:` line: start, text-start, text-delta…, text-end, usage, error, finish.',
-    auth: true,
+    auth: 'visitor',
     params: { conversationId: IdSchema },
     body: SendMessageRequestSchema,
     responses: {
@@ -157,7 +157,11 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
           deps.metrics.refusals.inc({ kind: 'quota', rule: `${scope}:${metric}:${period}` });
           const retryAfterMs = Math.max(0, admission.resetsAt.getTime() - Date.now());
           if (admission.quota.onExceeded === 'refuse') {
-            c.header('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
+            const seconds = Math.ceil(retryAfterMs / 1000);
+            const window = { day: 86_400, week: 604_800, month: 2_592_000 }[period];
+            c.header('Retry-After', String(seconds));
+            c.header('RateLimit-Policy', `"quota";q=${admission.quota.limit};w=${window}`);
+            c.header('RateLimit', `"quota";r=0;t=${seconds}`);
             throw new ApiError(
               429,
               'quota_exceeded',

@@ -18,7 +18,7 @@ import {
 import type { AdminEnv } from '../admin-env.js';
 import { verifyPassword } from '../passwords.js';
 
-const LoginSchema = z.object({ email: z.email().max(320), password: z.string().min(1).max(1024) });
+export const LoginSchema = z.object({ email: z.email().max(320), password: z.string().min(1).max(1024) });
 
 /** Sign in and out of the console, and who am I. */
 export function authRoutes(db: Database) {

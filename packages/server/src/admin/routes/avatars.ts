@@ -9,7 +9,7 @@ import { newId } from '../../ids.js';
 import { tenantAccess } from '../admin-auth.js';
 import type { AdminEnv } from '../admin-env.js';
 
-const AvatarFields = z.object({
+export const AvatarFields = z.object({
   name: z.string().trim().min(1).max(80),
   greeting: z.string().trim().min(1).max(1000),
   persona: z.string().trim().min(1).max(20_000),

@@ -10,9 +10,9 @@ import { randomToken, sha256, tenantAccess } from '../admin-auth.js';
 import type { AdminEnv } from '../admin-env.js';
 
 const Origin = z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://example.com');
-const CreatePublishableKeySchema = z.object({ allowedOrigins: z.array(Origin).min(1).max(50) });
+export const CreatePublishableKeySchema = z.object({ allowedOrigins: z.array(Origin).min(1).max(50) });
 const UpdatePublishableKeySchema = CreatePublishableKeySchema;
-const CreateSecretKeySchema = z.object({
+export const CreateSecretKeySchema = z.object({
   name: z.string().trim().min(1).max(120),
   scopes: z
     .array(z.enum(['read', 'write']))

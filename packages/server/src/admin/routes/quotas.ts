@@ -10,7 +10,7 @@ import { QuotaService } from '../../quotas/quota-service.js';
 import { tenantAccess } from '../admin-auth.js';
 import type { AdminEnv } from '../admin-env.js';
 
-const CreateQuotaSchema = z.object({
+export const CreateQuotaSchema = z.object({
   scope: z.enum(['tenant', 'avatar', 'visitor']),
   metric: z.enum(['messages', 'tokens', 'cost']),
   period: z.enum(['day', 'week', 'month']),

@@ -20,8 +20,11 @@ const TimeZone = z.string().refine((tz) => {
   }
 }, 'must be an IANA time zone such as Europe/Berlin');
 
-const CreateTenantSchema = z.object({ name: z.string().trim().min(1).max(120), timeZone: TimeZone.default('UTC') });
-const UpdateTenantSchema = z
+export const CreateTenantSchema = z.object({
+  name: z.string().trim().min(1).max(120),
+  timeZone: TimeZone.default('UTC'),
+});
+export const UpdateTenantSchema = z
   .object({
     name: z.string().trim().min(1).max(120),
     timeZone: TimeZone,
@@ -32,7 +35,7 @@ const UpdateTenantSchema = z
   })
   .partial();
 const RoleSchema = z.enum(['owner', 'admin', 'analyst', 'viewer']);
-const AddMemberSchema = z.object({
+export const AddMemberSchema = z.object({
   email: z.email().max(320),
   role: RoleSchema,
   name: z.string().max(200).optional(),

@@ -7,7 +7,7 @@ import { validate } from '../../http/validate.js';
 import { tenantAccess } from '../admin-auth.js';
 import type { AdminEnv } from '../admin-env.js';
 
-const UsageQuerySchema = z.object({
+export const UsageQuerySchema = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   groupBy: z.enum(['day', 'model', 'avatar', 'visitor', 'conversation', 'operation']).default('day'),

@@ -1,0 +1,103 @@
+import type { z } from 'zod';
+import type { RouteDoc } from '../http/openapi.js';
+import { LoginSchema } from './routes/auth.js';
+import { AvatarFields } from './routes/avatars.js';
+import { CreatePublishableKeySchema, CreateSecretKeySchema } from './routes/keys.js';
+import { CreateQuotaSchema } from './routes/quotas.js';
+import { AddMemberSchema, CreateTenantSchema, UpdateTenantSchema } from './routes/tenants.js';
+
+const tenant = '/admin/v1/tenants/{tenantId}';
+const errors = {
+  400: { description: 'Invalid request' },
+  401: { description: 'Not signed in, or an unknown or revoked secret key' },
+  403: { description: 'The role lacks the permission, or the CSRF token is missing' },
+  404: { description: 'No such tenant for this caller (tenants are invisible to each other)' },
+};
+const ok = (description: string) => ({ 200: { description }, ...errors });
+const created = (description: string) => ({ 201: { description }, ...errors });
+const gone = { 204: { description: 'Done' }, ...errors };
+
+function route(
+  method: RouteDoc['method'],
+  path: string,
+  summary: string,
+  responses: RouteDoc['responses'],
+  body?: z.ZodType,
+): RouteDoc {
+  return { method, path, summary, auth: 'admin', responses, ...(body ? { body } : {}) };
+}
+
+/** The admin API in the OpenAPI document (each route's permission is in README's role table). */
+export const adminDocs: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/admin/v1/auth/login',
+    summary: 'Sign in to the console (sets an httpOnly cookie, returns the CSRF token)',
+    body: LoginSchema,
+    responses: ok('Signed in'),
+  },
+  route('post', '/admin/v1/auth/logout', 'Sign out', gone),
+  route('get', '/admin/v1/me', 'Who am I, and my tenants with my role in each', ok('The signed-in person')),
+  route(
+    'post',
+    '/admin/v1/tenants',
+    'Create a tenant (you become its owner)',
+    created('The tenant'),
+    CreateTenantSchema,
+  ),
+  route('get', tenant, 'Read a tenant (tenant:read)', ok('The tenant')),
+  route(
+    'patch',
+    tenant,
+    'Change name, time zone or identity-token settings (tenant:write)',
+    ok('The tenant'),
+    UpdateTenantSchema,
+  ),
+  route('get', `${tenant}/members`, 'List members (members:read)', ok('Members')),
+  route('post', `${tenant}/members`, 'Add or re-role a member (members:write)', created('The member'), AddMemberSchema),
+  route('delete', `${tenant}/members/{userId}`, 'Remove a member (members:write)', gone),
+  route('get', `${tenant}/keys`, 'List publishable and secret keys, never the secrets (keys:read)', ok('Keys')),
+  route(
+    'post',
+    `${tenant}/publishable-keys`,
+    'Create a publishable key bound to origins (keys:write)',
+    created('The key'),
+    CreatePublishableKeySchema,
+  ),
+  route(
+    'patch',
+    `${tenant}/publishable-keys/{keyId}`,
+    'Change allowed origins (keys:write)',
+    ok('The key'),
+    CreatePublishableKeySchema,
+  ),
+  route('delete', `${tenant}/publishable-keys/{keyId}`, 'Revoke a publishable key (keys:write)', gone),
+  route(
+    'post',
+    `${tenant}/secret-keys`,
+    'Create a secret key, shown once (keys:write)',
+    created('The key and its secret'),
+    CreateSecretKeySchema,
+  ),
+  route('delete', `${tenant}/secret-keys/{keyId}`, 'Revoke a secret key (keys:write)', gone),
+  route('get', `${tenant}/avatars`, 'List avatars (avatars:read)', ok('Avatars')),
+  route('post', `${tenant}/avatars`, 'Create an avatar (avatars:write)', created('The avatar'), AvatarFields),
+  route(
+    'patch',
+    `${tenant}/avatars/{avatarId}`,
+    'Change an avatar (avatars:write)',
+    ok('The avatar'),
+    AvatarFields.partial(),
+  ),
+  route('delete', `${tenant}/avatars/{avatarId}`, 'Delete an avatar and its conversations (avatars:write)', gone),
+  route('get', `${tenant}/quotas`, 'Budgets with their current use (quotas:read)', ok('Budgets')),
+  route('post', `${tenant}/quotas`, 'Create a budget (quotas:write)', created('The budget'), CreateQuotaSchema),
+  route('delete', `${tenant}/quotas/{quotaId}`, 'Delete a budget (quotas:write)', gone),
+  route(
+    'get',
+    `${tenant}/usage`,
+    'Usage report: ?groupBy=day|model|avatar|visitor|conversation|operation&from&to (usage:read)',
+    ok('Rows'),
+  ),
+  route('get', `${tenant}/errors`, 'Error groups, most recent first (errors:read)', ok('Error groups')),
+];
