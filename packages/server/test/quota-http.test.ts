@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ErrorBodySchema, MessageListSchema } from '@vibhava/protocol';
 import { QuotaService } from '../src/quotas/quota-service.js';
 import { api, collectParts, newConversation, startHarness, startSession, type Harness } from './support.js';
@@ -69,5 +69,37 @@ describe('budgets over HTTP', () => {
     expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop', message: { status: 'complete' } });
     const text = parts.flatMap((p) => (p.type === 'text-delta' ? [p.delta] : [])).join('');
     expect(text).toMatch(/rest/);
+  });
+
+  it('answers with a cheaper model past a soft limit, then refuses at the limit', async () => {
+    await h.close();
+    const { OpenAIChatModel } = await import('../src/providers/openai/openai-chat-model.js');
+    const { startOpenAIWireServer } = await import('../src/testing/openai-wire-server.js');
+    const upstream = await startOpenAIWireServer();
+    const model = (id: string) => new OpenAIChatModel({ apiKey: 'sk-test', baseURL: upstream.baseURL, model: id });
+    h = await startHarness({ model: model('gpt-4o'), models: (id) => (id === 'gpt-4o-mini' ? model(id) : undefined) });
+    onTestFinished(() => upstream.close());
+    await new QuotaService(h.server.db).create({
+      tenantId: 'tnt_demo',
+      scope: 'visitor',
+      metric: 'messages',
+      period: 'day',
+      limit: 4,
+      softLimitPercent: 50,
+      softLimitModel: 'gpt-4o-mini',
+    });
+    const { token } = await startSession(h.server);
+    const id = await newConversation(h.server, token);
+    const models: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await collectParts(
+        await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: `m${i}` }, token }),
+      );
+      models.push(upstream.requests.at(-1)!.model);
+    }
+    // Messages 1-2 are under half the budget; from the 2nd counted use on, the cheaper model answers.
+    expect(models).toEqual(['gpt-4o', 'gpt-4o-mini', 'gpt-4o-mini', 'gpt-4o-mini']);
+    const refused = await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'm4' }, token });
+    expect(refused.status).toBe(429);
   });
 });

@@ -149,6 +149,9 @@ export const quotas = sqliteTable(
     metric: text('metric', { enum: ['messages', 'tokens', 'cost'] }).notNull(),
     period: text('period', { enum: ['day', 'week', 'month'] }).notNull(),
     limit: integer('limit').notNull(),
+    /** Past this share of the limit (1-99 %), replies come from `softLimitModel` (a cheaper model). */
+    softLimitPercent: integer('soft_limit_percent'),
+    softLimitModel: text('soft_limit_model'),
     /** What the visitor gets when it is used up: a 429, or a polite reply in the avatar's voice. */
     onExceeded: text('on_exceeded', { enum: ['refuse', 'polite-reply'] })
       .notNull()

@@ -14,7 +14,9 @@ export interface QuotaSubject {
   visitorId: string;
 }
 
-export type Admission = { admitted: true } | { admitted: false; quota: QuotaRow; used: number; resetsAt: Date };
+export type Admission =
+  /** `degradeTo`: a budget passed its soft limit; answer with this (cheaper) model instead. */
+  { admitted: true; degradeTo?: string } | { admitted: false; quota: QuotaRow; used: number; resetsAt: Date };
 
 export interface NewQuota {
   tenantId: string;
@@ -24,6 +26,8 @@ export interface NewQuota {
   period: QuotaPeriod;
   limit: number;
   onExceeded?: QuotaRow['onExceeded'];
+  softLimitPercent?: number | null | undefined;
+  softLimitModel?: string | null | undefined;
 }
 
 const settingsCache = new WeakMap<
@@ -150,16 +154,31 @@ export class QuotaService {
               RETURNING quota_id`,
         args,
       });
-      if (result.rows.length > 0) return { admitted: true };
+      if (result.rows.length > 0) return this.#softLimits(rows);
     }
     // Refused (or only token and cost quotas): find the quota that is used up.
     for (const row of rows) {
-      const result = await this.#client.execute({
-        sql: 'SELECT used FROM quota_usage WHERE quota_id = ? AND subject = ? AND period = ?',
-        args: [row.quota.id, row.subject, row.window.key],
-      });
-      const used = Number(result.rows[0]?.['used'] ?? 0);
+      const used = await this.#used(row);
       if (used >= row.quota.limit) return { admitted: false, quota: row.quota, used, resetsAt: row.window.resetsAt };
+    }
+    return this.#softLimits(rows);
+  }
+
+  async #used(row: { quota: QuotaRow; subject: string; window: { key: string } }): Promise<number> {
+    const result = await this.#client.execute({
+      sql: 'SELECT used FROM quota_usage WHERE quota_id = ? AND subject = ? AND period = ?',
+      args: [row.quota.id, row.subject, row.window.key],
+    });
+    return Number(result.rows[0]?.['used'] ?? 0);
+  }
+
+  /** The degrade step: the first budget past its soft limit names the model to answer with. */
+  async #softLimits(rows: Array<{ quota: QuotaRow; subject: string; window: { key: string } }>): Promise<Admission> {
+    for (const row of rows) {
+      const { softLimitPercent, softLimitModel, limit } = row.quota;
+      if (!softLimitPercent || !softLimitModel) continue;
+      if ((await this.#used(row)) >= (limit * softLimitPercent) / 100)
+        return { admitted: true, degradeTo: softLimitModel };
     }
     return { admitted: true };
   }

@@ -151,7 +151,9 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
         const visitor = c.var.visitor;
         const admission = await quotas.admitMessage(visitor);
         const fallbacks = (avatar.fallbackModels ?? []).flatMap((id) => deps.models(id) ?? []);
-        let model: ChatModel = new ResilientChatModel([deps.model, ...fallbacks], deps.resilience);
+        // Past a budget's soft limit, a cheaper model answers first (when the provider has it).
+        const primary = (admission.admitted && admission.degradeTo && deps.models(admission.degradeTo)) || deps.model;
+        let model: ChatModel = new ResilientChatModel([primary, ...fallbacks], deps.resilience);
         if (!admission.admitted) {
           const { scope, metric, period } = admission.quota;
           deps.metrics.refusals.inc({ kind: 'quota', rule: `${scope}:${metric}:${period}` });

@@ -18,6 +18,9 @@ export const CreateQuotaSchema = z.object({
   limit: z.number().int().nonnegative(),
   avatarId: z.string().min(1).max(64).nullable().optional(),
   onExceeded: z.enum(['refuse', 'polite-reply']).default('refuse'),
+  /** Degrade step: past this share of the limit, `softLimitModel` answers instead. */
+  softLimitPercent: z.number().int().min(1).max(99).nullable().optional(),
+  softLimitModel: z.string().min(1).max(100).nullable().optional(),
 });
 
 /** Budgets and their current use (tenant-wide and per-avatar ones; per-visitor ones list their top users). */

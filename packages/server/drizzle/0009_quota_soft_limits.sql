@@ -1,0 +1,2 @@
+ALTER TABLE `quotas` ADD `soft_limit_percent` integer;--> statement-breakpoint
+ALTER TABLE `quotas` ADD `soft_limit_model` text;
