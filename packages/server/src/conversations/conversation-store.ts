@@ -1,5 +1,6 @@
+import type { Row } from '@libsql/client';
 import type { Conversation, Message } from '@vibhava/protocol';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { VisitorClaims } from '../auth/visitor-token.js';
 import type { Database } from '../db/database.js';
 import { conversations, messages } from '../db/schema.js';
@@ -62,18 +63,15 @@ export class ConversationStore {
     return rows.map(toConversation);
   }
 
-  /** The visitor's own conversation, or a 404 (never another visitor's). */
-  async get(visitor: VisitorClaims, conversationId: string): Promise<ConversationRow> {
-    const row = await this.db.query.conversations.findFirst({
-      where: and(
-        eq(conversations.id, conversationId),
-        eq(conversations.visitorId, visitor.visitorId),
-        eq(conversations.avatarId, visitor.avatarId),
-        eq(conversations.tenantId, visitor.tenantId),
-      ),
+  /** The visitor's own conversation, or a 404 (never another visitor's). Raw SQL: it is on every message's path. */
+  async get(visitor: VisitorClaims, conversationId: string): Promise<{ id: string; avatarId: string }> {
+    const result = await this.db.$client.execute({
+      sql: 'SELECT id, avatar_id FROM conversations WHERE id = ? AND visitor_id = ? AND avatar_id = ? AND tenant_id = ?',
+      args: [conversationId, visitor.visitorId, visitor.avatarId, visitor.tenantId],
     });
+    const row = result.rows[0];
     if (!row) throw notFound('The conversation');
-    return row;
+    return { id: String(row['id']), avatarId: String(row['avatar_id']) };
   }
 
   /** The latest `limit` messages, oldest first. */
@@ -87,54 +85,61 @@ export class ConversationStore {
     return rows.reverse().map(toMessage);
   }
 
-  /** Recent turns with text, oldest first: the prompt's history. */
-  async history(conversationId: string, limit: number): Promise<Message[]> {
-    const rows = await this.db
-      .select()
-      .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), inArray(messages.status, ['complete', 'partial'])))
-      .orderBy(desc(messages.seq))
-      .limit(limit);
-    return rows.reverse().map(toMessage);
-  }
-
-  async hasReplyInProgress(conversationId: string, staleAfterMs: number): Promise<boolean> {
-    const row = await this.db.query.messages.findFirst({
-      where: and(eq(messages.conversationId, conversationId), eq(messages.status, 'streaming')),
-      orderBy: desc(messages.seq),
+  /**
+   * What a new turn needs, in one query: the recent turns with text (oldest first, the prompt's
+   * history) and whether a reply is still being written (a `streaming` message younger than
+   * `staleAfterMs`; an older one was cut off by a crash and does not block).
+   */
+  async turnContext(
+    conversationId: string,
+    limit: number,
+    staleAfterMs: number,
+  ): Promise<{ history: Message[]; replyInProgress: boolean }> {
+    const result = await this.db.$client.execute({
+      sql: `SELECT id, conversation_id, role, content, status, input_tokens, output_tokens, created_at, updated_at
+            FROM messages WHERE conversation_id = ? AND status IN ('complete', 'partial', 'streaming')
+            ORDER BY seq DESC LIMIT ?`,
+      args: [conversationId, limit + 1],
     });
-    return row !== undefined && Date.now() - row.updatedAt.getTime() < staleAfterMs;
+    const rows = result.rows.map(messageFromSql);
+    const latestStreaming = rows.find((m) => m.status === 'streaming');
+    const replyInProgress = latestStreaming !== undefined && Date.now() - latestStreaming.updatedAt < staleAfterMs;
+    const history = rows
+      .filter((m) => m.status !== 'streaming')
+      .slice(0, limit)
+      .reverse()
+      .map(({ updatedAt: _updatedAt, ...message }) => message);
+    return { history, replyInProgress };
   }
 
-  /** Stores the visitor's message and an empty assistant placeholder in one batch. */
+  /** Stores the visitor's message and an empty assistant placeholder in one transaction. */
   async beginTurn(conversationId: string, content: string): Promise<{ userMessage: Message; assistantId: string }> {
-    const now = new Date();
+    const now = Date.now();
+    const userId = newId('msg');
     const assistantId = newId('msg');
-    const [userRows] = await this.db.batch([
-      this.db
-        .insert(messages)
-        .values({
-          id: newId('msg'),
-          conversationId,
-          role: 'user',
-          content,
-          status: 'complete',
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning(),
-      this.db.insert(messages).values({
-        id: assistantId,
+    const insert = `INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`;
+    await this.db.$client.batch(
+      [
+        { sql: insert, args: [userId, conversationId, 'user', content, 'complete', now, now] },
+        { sql: insert, args: [assistantId, conversationId, 'assistant', '', 'streaming', now, now] },
+        { sql: 'UPDATE conversations SET updated_at = ? WHERE id = ?', args: [now, conversationId] },
+      ],
+      'write',
+    );
+    const createdAt = new Date(now).toISOString();
+    return {
+      userMessage: {
+        id: userId,
         conversationId,
-        role: 'assistant',
-        content: '',
-        status: 'streaming',
-        createdAt: now,
-        updatedAt: now,
-      }),
-      this.db.update(conversations).set({ updatedAt: now }).where(eq(conversations.id, conversationId)),
-    ]);
-    return { userMessage: toMessage(userRows[0]!), assistantId };
+        role: 'user',
+        content,
+        status: 'complete',
+        inputTokens: null,
+        outputTokens: null,
+        createdAt,
+      },
+      assistantId,
+    };
   }
 
   async finishReply(
@@ -144,11 +149,40 @@ export class ConversationStore {
       'content' | 'status' | 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'provider' | 'model' | 'errorCode'
     >,
   ): Promise<Message> {
-    const [row] = await this.db
-      .update(messages)
-      .set({ ...values, updatedAt: new Date() })
-      .where(eq(messages.id, assistantId))
-      .returning();
-    return toMessage(row!);
+    const result = await this.db.$client.execute({
+      sql: `UPDATE messages SET content = ?, status = ?, input_tokens = ?, output_tokens = ?, cached_input_tokens = ?,
+              provider = ?, model = ?, error_code = ?, updated_at = ?
+            WHERE id = ?
+            RETURNING id, conversation_id, role, content, status, input_tokens, output_tokens, created_at, updated_at`,
+      args: [
+        values.content,
+        values.status,
+        values.inputTokens,
+        values.outputTokens,
+        values.cachedInputTokens,
+        values.provider,
+        values.model,
+        values.errorCode,
+        Date.now(),
+        assistantId,
+      ],
+    });
+    const { updatedAt: _updatedAt, ...message } = messageFromSql(result.rows[0]!);
+    return message;
   }
+}
+
+function messageFromSql(row: Row): Message & { updatedAt: number } {
+  const count = (value: unknown) => (value === null ? null : Number(value));
+  return {
+    id: String(row['id']),
+    conversationId: String(row['conversation_id']),
+    role: row['role'] as Message['role'],
+    content: String(row['content']),
+    status: row['status'] as Message['status'],
+    inputTokens: count(row['input_tokens']),
+    outputTokens: count(row['output_tokens']),
+    createdAt: new Date(Number(row['created_at'])).toISOString(),
+    updatedAt: Number(row['updated_at']),
+  };
 }

@@ -1,4 +1,4 @@
-import { encodeSseEvent, type ErrorInfo, type FinishReason, type StreamPart } from '@vibhava/protocol';
+import { encodeSseEvent, type Message, type ErrorInfo, type FinishReason, type StreamPart } from '@vibhava/protocol';
 import { ModelError, type ChatModel, type ChatPromptMessage, type FailedAttempt } from '../providers/chat-model.js';
 import type { ConversationStore } from './conversation-store.js';
 
@@ -24,7 +24,8 @@ export interface ReplyStreamOptions {
   content: string;
   /** Aborted when the visitor disconnects or stops the reply. */
   signal: AbortSignal;
-  historyTurns?: number;
+  /** The conversation's recent turns, oldest first (from `ConversationStore.turnContext`). */
+  history: readonly Message[];
   maxOutputTokens?: number;
   log?: (message: string, error: unknown) => void;
   /** Told about each failed attempt that a retry or a fallback model took over from. */
@@ -39,8 +40,7 @@ export interface ReplyStreamOptions {
  * the text produced so far, marked `partial` (or `error` when there is none).
  */
 export async function createReplyStream(options: ReplyStreamOptions): Promise<ReadableStream<Uint8Array>> {
-  const { store, model, conversationId } = options;
-  const history = await store.history(conversationId, options.historyTurns ?? 20);
+  const { store, model, conversationId, history } = options;
   const { userMessage, assistantId } = await store.beginTurn(conversationId, options.content);
   const prompt: ChatPromptMessage[] = [
     { role: 'system', content: options.persona },

@@ -7,14 +7,13 @@ import {
   SendMessageRequestSchema,
   StreamPartSchema,
 } from '@vibhava/protocol';
-import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod/mini';
 import type { VisitorTokens } from '../auth/visitor-token.js';
+import { AvatarCache } from '../avatars/avatar-cache.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
 import { createReplyStream, type ReplySummary } from '../conversations/reply-stream.js';
 import type { Database } from '../db/database.js';
-import { avatars } from '../db/schema.js';
 import { ApiError, notFound } from '../http/api-error.js';
 import type { AppEnv } from '../http/env.js';
 import type { RouteDoc } from '../http/openapi.js';
@@ -35,6 +34,8 @@ import type { Metrics } from '../observability/metrics.js';
 import { clientIp, perMinute, rateLimit } from '../middleware/rate-limit.js';
 
 const ConversationParams = z.object({ conversationId: IdSchema });
+/** Recent turns sent with each message (the context manager of the memory issue will budget this). */
+const HISTORY_TURNS = 20;
 const authErrors = {
   401: { description: 'Missing, forged or expired visitor token' },
   403: { description: 'Token used from another origin' },
@@ -111,6 +112,7 @@ export interface ConversationRouteDeps {
 export function conversationRoutes(deps: ConversationRouteDeps) {
   const store = new ConversationStore(deps.db);
   const quotas = new QuotaService(deps.db);
+  const avatarCache = new AvatarCache(deps.db);
   const { limits } = deps;
   const limitMessages = rateLimit(
     limits.store,
@@ -139,14 +141,15 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
       async (c) => {
         const { content } = c.req.valid('json');
         const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);
-        if (await store.hasReplyInProgress(conversation.id, 120_000)) {
+        const turn = await store.turnContext(conversation.id, HISTORY_TURNS, 120_000);
+        if (turn.replyInProgress) {
           throw new ApiError(
             409,
             'conflict',
             'A reply is still being written in this conversation; wait for it or stop it first.',
           );
         }
-        const avatar = await deps.db.query.avatars.findFirst({ where: eq(avatars.id, conversation.avatarId) });
+        const avatar = await avatarCache.get(conversation.avatarId);
         if (!avatar) throw notFound('The avatar');
         const visitor = c.var.visitor;
         const admission = await quotas.admitMessage(visitor);
@@ -204,6 +207,7 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
             await quotas.record(visitor, { tokens: summary.inputTokens + summary.outputTokens, costMicroUsd: cost });
           },
           conversationId: conversation.id,
+          history: turn.history,
           persona: avatar.persona,
           content,
           signal: c.req.raw.signal,

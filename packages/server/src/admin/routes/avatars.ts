@@ -6,6 +6,7 @@ import { avatars } from '../../db/schema.js';
 import { notFound } from '../../http/api-error.js';
 import { validate } from '../../http/validate.js';
 import { newId } from '../../ids.js';
+import { AvatarCache } from '../../avatars/avatar-cache.js';
 import { tenantAccess } from '../admin-auth.js';
 import type { AdminEnv } from '../admin-env.js';
 
@@ -75,6 +76,7 @@ export function avatarRoutes(db: Database) {
     )
     .delete('/tenants/:tenantId/avatars/:avatarId', tenantAccess(db, 'avatars:write'), async (c) => {
       const result = await db.delete(avatars).where(mine(c.req.param('avatarId'), c.var.tenantId));
+      AvatarCache.invalidate(db, c.req.param('avatarId'));
       if (result.rowsAffected === 0) throw notFound('The avatar');
       return c.body(null, 204);
     });
