@@ -153,6 +153,8 @@ export class VibhavaChat {
         await this.#saveCache();
         return assistant;
       }
+      // Refused before the server stored it (a rate limit, a budget, the network): say so on the message.
+      if (!assistant) this.#replace({ ...this.#state.messages.find((m) => m.id === pendingId)!, status: 'error' });
       this.#fail(error);
       return null;
     } finally {

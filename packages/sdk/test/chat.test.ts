@@ -173,6 +173,8 @@ describe('rate limits', () => {
       expect(await chat.send('two')).toBeNull();
       expect(performance.now() - started).toBeLessThan(2000);
       expect(chat.state.error).toBeInstanceOf(RateLimitError);
+      // The refused message is marked as not sent, not left looking delivered.
+      expect(chat.state.messages.at(-1)).toMatchObject({ role: 'user', content: 'two', status: 'error' });
       expect(chat.state.error?.retryAfterMs).toBeGreaterThan(30_000);
     } finally {
       await limited.close();

@@ -262,7 +262,12 @@ export class VibhavaAvatar extends LitElement {
         : message.status === 'streaming' && !message.content
           ? html`<span class="typing" role="img" aria-label="Typing"><span></span><span></span><span></span></span>`
           : renderMarkdown(message.content);
-    const stopped = message.status === 'partial' ? html`<div class="note">(stopped)</div>` : nothing;
+    const stopped =
+      message.status === 'partial'
+        ? html`<div class="note">(stopped)</div>`
+        : message.role === 'user' && message.status === 'error'
+          ? html`<div class="note">(not sent)</div>`
+          : nothing;
     // No whitespace around the body: visitor messages keep their own line breaks (pre-wrap).
     return html`<div class="message ${message.role} ${message.status}" part="message message-${message.role}">
       ${body}${stopped}
