@@ -213,3 +213,38 @@ describe('reports', () => {
     await expectError(await admin(analyst, 'GET', '/tenants/tnt_demo/usage?groupBy=planet'), 400, 'invalid_request');
   });
 });
+
+describe('admin input', () => {
+  it('answers 4xx, never 500, to empty changes and to losing the last owner', async () => {
+    await ensureAdminUser(h.server.db, {
+      email: 'solo@solo.example',
+      password: PASSWORD,
+      tenantId: 'tnt_demo',
+      role: 'viewer',
+    });
+    const owner = await login('owner@demo.example');
+    const solo = (await (await admin(owner, 'POST', '/tenants', { name: 'Solo shop' })).json()) as { id: string };
+    await expectError(await admin(owner, 'PATCH', `/tenants/${solo.id}`, {}), 400, 'invalid_request');
+    await expectError(
+      await admin(owner, 'PATCH', `/tenants/${solo.id}`, { timeZone: 'Mars/Olympus' }),
+      400,
+      'invalid_request',
+    );
+    await expectError(
+      await admin(owner, 'POST', `/tenants/${solo.id}/members`, { email: 'owner@demo.example', role: 'viewer' }),
+      409,
+      'conflict',
+    );
+    const me = (await (await admin(owner, 'GET', '/me')).json()) as { user: { id: string } };
+    await expectError(await admin(owner, 'DELETE', `/tenants/${solo.id}/members/${me.user.id}`), 409, 'conflict');
+    await expectError(await admin(owner, 'GET', `/tenants/${solo.id}/usage?from=yesterday`), 400, 'invalid_request');
+    // With a second owner, the first may step down.
+    expect(
+      (await admin(owner, 'POST', `/tenants/${solo.id}/members`, { email: 'solo@solo.example', role: 'owner' })).status,
+    ).toBe(201);
+    expect(
+      (await admin(owner, 'POST', `/tenants/${solo.id}/members`, { email: 'owner@demo.example', role: 'viewer' }))
+        .status,
+    ).toBe(201);
+  });
+});

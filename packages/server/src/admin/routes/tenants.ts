@@ -78,7 +78,10 @@ export function tenantRoutes(db: Database) {
       return c.json(publicTenant(row), 200);
     })
     .patch('/tenants/:tenantId', tenantAccess(db, 'tenant:write'), validate('json', UpdateTenantSchema), async (c) => {
-      const [row] = await db.update(tenants).set(c.req.valid('json')).where(eq(tenants.id, c.var.tenantId)).returning();
+      const changes = c.req.valid('json');
+      if (Object.keys(changes).length === 0)
+        throw new ApiError(400, 'invalid_request', 'Send at least one field to change.');
+      const [row] = await db.update(tenants).set(changes).where(eq(tenants.id, c.var.tenantId)).returning();
       QuotaService.invalidate(db, c.var.tenantId);
       return c.json(publicTenant(row!), 200);
     })
@@ -111,6 +114,7 @@ export function tenantRoutes(db: Database) {
             })
             .returning();
         }
+        if (body.role !== 'owner') await keepAnOwner(db, c.var.tenantId, user!.id);
         await db
           .insert(memberships)
           .values({ tenantId: c.var.tenantId, userId: user!.id, role: body.role })
@@ -120,17 +124,22 @@ export function tenantRoutes(db: Database) {
     )
     .delete('/tenants/:tenantId/members/:userId', tenantAccess(db, 'members:write'), async (c) => {
       const userId = c.req.param('userId');
-      const owners = await db
-        .select()
-        .from(memberships)
-        .where(and(eq(memberships.tenantId, c.var.tenantId), eq(memberships.role, 'owner')));
-      if (owners.length === 1 && owners[0]!.userId === userId) {
-        throw new ApiError(409, 'conflict', 'A tenant keeps at least one owner.');
-      }
+      await keepAnOwner(db, c.var.tenantId, userId);
       const result = await db
         .delete(memberships)
         .where(and(eq(memberships.tenantId, c.var.tenantId), eq(memberships.userId, userId)));
       if (result.rowsAffected === 0) throw notFound('The member');
       return c.body(null, 204);
     });
+}
+
+/** Refuses a change that would leave the tenant without an owner (removing or demoting the last one). */
+async function keepAnOwner(db: Database, tenantId: string, userId: string): Promise<void> {
+  const owners = await db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.role, 'owner')));
+  if (owners.length === 1 && owners[0]!.userId === userId) {
+    throw new ApiError(409, 'conflict', 'A tenant keeps at least one owner: make someone else owner first.');
+  }
 }
