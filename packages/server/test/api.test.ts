@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorBodySchema, MessageListSchema, SessionSchema } from '@vibhava/protocol';
+import { ErrorBodySchema, MessageListSchema, SessionSchema, decodeSseStream, type StreamPart } from '@vibhava/protocol';
 import { VisitorTokens } from '../src/auth/visitor-token.js';
 import {
   api,
@@ -269,6 +269,21 @@ describe('conversations', () => {
         { timeout: 5000 },
       )
       .toEqual(['complete', 'partial']);
+  });
+
+  it('ends the stream with an error and a finish when the reply cannot be saved', async () => {
+    const { token } = await startSession(h.server);
+    const id = await newConversation(h.server, token);
+    const response = await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'slow:60' }, token });
+    const reader = decodeSseStream(response.body!);
+    const first = await reader.next();
+    expect(first.value).toMatchObject({ type: 'start' });
+    // The conversation disappears mid-reply (as when an admin deletes its avatar).
+    await h.server.db.$client.execute({ sql: 'DELETE FROM conversations WHERE id = ?', args: [id] });
+    const rest: StreamPart[] = [];
+    for await (const part of reader) rest.push(part);
+    expect(rest.find((p) => p.type === 'error')).toMatchObject({ error: { code: 'internal_error' } });
+    expect(rest.at(-1)).toMatchObject({ type: 'finish', message: { role: 'assistant', content: 'You said: slow:60' } });
   });
 
   it('never shows one visitor another visitor’s conversation', async () => {

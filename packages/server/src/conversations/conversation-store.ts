@@ -167,7 +167,10 @@ export class ConversationStore {
         assistantId,
       ],
     });
-    const { updatedAt: _updatedAt, ...message } = messageFromSql(result.rows[0]!);
+    const row = result.rows[0];
+    // Gone while the reply streamed (its conversation or avatar was deleted).
+    if (!row) throw new Error(`The message ${assistantId} no longer exists.`);
+    const { updatedAt: _updatedAt, ...message } = messageFromSql(row);
     return message;
   }
 }

@@ -107,16 +107,33 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
       if (usage) send({ type: 'usage', ...usage });
       if (error) send({ type: 'error', error });
       const complete = finishReason === 'stop' || finishReason === 'length';
-      const message = await store.finishReply(assistantId, {
+      const final = {
         content: text,
-        status: complete ? 'complete' : text ? 'partial' : finishReason === 'aborted' ? 'partial' : 'error',
+        status: complete ? 'complete' : text || finishReason === 'aborted' ? 'partial' : 'error',
         inputTokens: usage?.inputTokens ?? null,
         outputTokens: usage?.outputTokens ?? null,
         cachedInputTokens: usage?.cachedInputTokens ?? null,
         provider: answering.provider,
         model: answering.modelId,
         errorCode: error?.code ?? (finishReason === 'aborted' ? 'aborted' : null),
-      });
+      } as const;
+      let message: Message;
+      try {
+        message = await store.finishReply(assistantId, final);
+      } catch (failure) {
+        // The stream still ends properly: say the reply was not saved, and finish with it as sent.
+        options.log?.('Storing the reply failed', failure);
+        send({ type: 'error', error: { code: 'internal_error', message: 'The reply could not be saved.' } });
+        message = {
+          ...userMessage,
+          id: assistantId,
+          role: 'assistant',
+          content: text,
+          status: final.status,
+          inputTokens: final.inputTokens,
+          outputTokens: final.outputTokens,
+        };
+      }
       send({ type: 'finish', message, finishReason });
       try {
         controller.close();
