@@ -1,3 +1,4 @@
+import { copyFile } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
@@ -10,4 +11,8 @@ export default defineConfig({
   platform: 'node',
   // The native addon and its platform packages must stay external (loaded at run time).
   external: ['node-llama-cpp'],
+  // The emotion classifier's weights sit beside the bundled chunks, where its loader looks.
+  async onSuccess() {
+    await copyFile('src/emotion/goemotions-linear.bin', 'dist/goemotions-linear.bin');
+  },
 });

@@ -1,18 +1,23 @@
 // Runs the widget tests in real Chromium against the real server (in-process, on loopback, with
 // a temp data dir, the demo tenant and the real local model). The browser reads the server's URL,
-// key and avatar id from /__vibhava_test_config.json, served by the plugin below.
+// key and avatar id from /__vibhava_test_config.json, served by the plugin below. A second real
+// server talks to a local OpenAI-wire upstream through the `openai` package, for tests that need
+// a reply they can predict (an expression named by the message).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
-import { startServer } from '@vibhava/server';
+import { OpenAIChatModel, startServer } from '@vibhava/server';
+import { startOpenAIWireServer } from '@vibhava/server/testing';
 
 const port = 8765;
 
 /** Starts the VibhavaFusion server with the test runner and tells the browser where it is. */
 function vibhavaServer() {
   let server;
+  let scripted;
+  let upstream;
   let dataDir;
   return {
     name: 'vibhava-server',
@@ -27,15 +32,26 @@ function vibhavaServer() {
           if (error) console.error(`[server] ${message}`, error);
         },
       });
+      upstream = await startOpenAIWireServer();
+      scripted = await startServer({
+        port: 0,
+        dataDir: await mkdtemp(join(dataDir, 'scripted-')),
+        demo: true,
+        allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`],
+        model: new OpenAIChatModel({ apiKey: 'sk-test', baseURL: upstream.baseURL, model: 'gpt-4o-mini' }),
+        log: () => {},
+      });
     },
     async serverStop() {
+      await scripted?.close();
+      await upstream?.close();
       await server?.close();
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
     serve(context) {
       if (context.path !== '/__vibhava_test_config.json') return undefined;
-      const { publishableKey, avatarId } = server.demo;
-      return { type: 'json', body: JSON.stringify({ serverUrl: server.url, publishableKey, avatarId }) };
+      const config = (s) => ({ serverUrl: s.url, publishableKey: s.demo.publishableKey, avatarId: s.demo.avatarId });
+      return { type: 'json', body: JSON.stringify({ ...config(server), scripted: config(scripted) }) };
     },
   };
 }

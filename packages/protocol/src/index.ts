@@ -1,3 +1,4 @@
+export * from './emotion.js';
 export * from './errors.js';
 export * from './schemas.js';
 export * from './stream-parts.js';

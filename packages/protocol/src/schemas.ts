@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { EkmanEmotionSchema, EmotionSchema } from './emotion.js';
 
 export const IdSchema = z
   .string()
@@ -7,10 +8,22 @@ export const IdSchema = z
 /** Upper bound on one visitor message, in characters. The server also caps the body in bytes. */
 export const MAX_MESSAGE_CHARS = 4000;
 
+/** How the avatar looks in the widget: one image per expression (else the built-in face) and colours. */
+export const AvatarAppearanceSchema = z.object({
+  /** Image URL per expression; missing expressions fall back to `neutral`, then to the built-in face. */
+  images: z.optional(z.partialRecord(EkmanEmotionSchema, z.string())),
+  colors: z.optional(
+    z.object({ accent: z.optional(z.string()), background: z.optional(z.string()), text: z.optional(z.string()) }),
+  ),
+});
+export type AvatarAppearance = z.infer<typeof AvatarAppearanceSchema>;
+
 export const AvatarSchema = z.object({
   id: IdSchema,
   name: z.string(),
   greeting: z.string(),
+  tagline: z.optional(z.nullable(z.string())),
+  appearance: z.optional(AvatarAppearanceSchema),
 });
 export type Avatar = z.infer<typeof AvatarSchema>;
 
@@ -56,6 +69,10 @@ export const MessageSchema = z.object({
   status: MessageStatusSchema,
   inputTokens: z.nullable(z.int().check(z.nonnegative())),
   outputTokens: z.nullable(z.int().check(z.nonnegative())),
+  /** The visitor's detected emotion (user messages) or the avatar's expression (replies). */
+  emotion: z.optional(z.nullable(EmotionSchema)),
+  /** The visitor's feedback on a reply. */
+  feedback: z.optional(z.nullable(z.enum(['up', 'down']))),
   /** ISO 8601. */
   createdAt: z.string(),
 });
@@ -88,3 +105,21 @@ export const SendMessageRequestSchema = z.object({
     ),
 });
 export type SendMessageRequest = z.infer<typeof SendMessageRequestSchema>;
+
+/** Thumbs up or down on one of the avatar's replies, with an optional reason. */
+export const FEEDBACK_REASONS = ['too_long', 'too_short', 'unhelpful', 'wrong', 'rude', 'off_topic', 'other'] as const;
+export const FeedbackRequestSchema = z.object({
+  rating: z.enum(['up', 'down']),
+  reason: z.optional(z.enum(FEEDBACK_REASONS)),
+  comment: z.optional(z.string().check(z.trim(), z.maxLength(500, 'must be at most 500 characters'))),
+});
+export type FeedbackRequest = z.infer<typeof FeedbackRequestSchema>;
+
+export const FeedbackSchema = z.object({
+  messageId: IdSchema,
+  rating: z.enum(['up', 'down']),
+  reason: z.nullable(z.enum(FEEDBACK_REASONS)),
+  comment: z.nullable(z.string()),
+  createdAt: z.string(),
+});
+export type Feedback = z.infer<typeof FeedbackSchema>;

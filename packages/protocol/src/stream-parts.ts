@@ -1,9 +1,11 @@
 import { z } from 'zod/mini';
 import { ErrorInfoSchema } from './errors.js';
+import { EkmanEmotionSchema } from './emotion.js';
 import { IdSchema, MessageSchema } from './schemas.js';
 
 /**
- * The parts of a streamed reply, in order: `start`, then `text-start`, any number of
+ * The parts of a streamed reply, in order: `start`, then `text-start`, the avatar's `emotion`
+ * (early, before or between the first deltas, when the model reports one), any number of
  * `text-delta`, `text-end`, then `usage` and/or `error`, and always `finish` last.
  * A stream never just stops: failures arrive as an `error` part followed by `finish`.
  */
@@ -18,6 +20,9 @@ export const StartPartSchema = z.object({
 export const TextStartPartSchema = z.object({ type: z.literal('text-start'), id: IdSchema });
 export const TextDeltaPartSchema = z.object({ type: z.literal('text-delta'), id: IdSchema, delta: z.string() });
 export const TextEndPartSchema = z.object({ type: z.literal('text-end'), id: IdSchema });
+
+/** The avatar's expression for this reply, from the model's structured output. */
+export const EmotionPartSchema = z.object({ type: z.literal('emotion'), id: IdSchema, emotion: EkmanEmotionSchema });
 
 export const UsagePartSchema = z.object({
   type: z.literal('usage'),
@@ -44,6 +49,7 @@ export const StreamPartSchema = z.discriminatedUnion('type', [
   TextStartPartSchema,
   TextDeltaPartSchema,
   TextEndPartSchema,
+  EmotionPartSchema,
   UsagePartSchema,
   ErrorPartSchema,
   FinishPartSchema,

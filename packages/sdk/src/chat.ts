@@ -1,4 +1,4 @@
-import type { Avatar, Message, MessageStatus } from '@vibhava/protocol';
+import type { Avatar, EkmanEmotion, Emotion, FeedbackRequest, Message, MessageStatus } from '@vibhava/protocol';
 import { MAX_CACHED_MESSAGES } from './cache.js';
 import type { VibhavaClient } from './client.js';
 import { AbortError, VibhavaError, errorFromInfo } from './errors.js';
@@ -8,6 +8,10 @@ export interface ChatMessage {
   role: 'user' | 'assistant';
   content: string;
   status: MessageStatus;
+  /** The visitor's detected emotion, or the avatar's expression on replies. */
+  emotion?: Emotion | null;
+  /** The visitor's vote on a reply. */
+  feedback?: 'up' | 'down' | null;
   createdAt: string;
 }
 
@@ -18,6 +22,11 @@ export interface ChatState {
   avatar: Avatar | null;
   conversationId: string | null;
   messages: readonly ChatMessage[];
+  /**
+   * The expression the avatar shows now: the current reply's as soon as its `emotion` part
+   * arrives, else the last reply's, else `neutral`.
+   */
+  avatarEmotion: EkmanEmotion;
   error: VibhavaError | null;
 }
 
@@ -33,7 +42,14 @@ export interface VibhavaChatOptions {
  */
 export class VibhavaChat {
   readonly client: VibhavaClient;
-  #state: ChatState = { status: 'idle', avatar: null, conversationId: null, messages: [], error: null };
+  #state: ChatState = {
+    status: 'idle',
+    avatar: null,
+    conversationId: null,
+    messages: [],
+    avatarEmotion: 'neutral',
+    error: null,
+  };
   readonly #listeners = new Set<ChatListener>();
   #abort: AbortController | undefined;
   #connecting: Promise<void> | undefined;
@@ -63,7 +79,9 @@ export class VibhavaChat {
     this.#update({ status: 'connecting', error: null });
     try {
       const cached = await this.client.cache.get(this.client.cacheKey);
-      if (cached?.messages.length) this.#update({ messages: cached.messages.map(toChatMessage) });
+      if (cached?.messages.length) {
+        this.#update({ messages: cached.messages.map(toChatMessage), avatarEmotion: lastExpression(cached.messages) });
+      }
       const session = await this.client.getSession();
       this.#update({ avatar: session.avatar });
       const fresh = await this.client.cache.get(this.client.cacheKey);
@@ -76,7 +94,11 @@ export class VibhavaChat {
           throw error;
         });
         if (messages) {
-          this.#update({ conversationId, messages: messages.map(toChatMessage) });
+          this.#update({
+            conversationId,
+            messages: messages.map(toChatMessage),
+            avatarEmotion: lastExpression(messages),
+          });
           await this.#saveCache(messages);
         } else {
           this.#update({ conversationId: null, messages: [] });
@@ -129,6 +151,13 @@ export class VibhavaChat {
               ],
             });
             break;
+          case 'emotion':
+            this.#update({ avatarEmotion: part.emotion });
+            if (assistant) {
+              const emotion = { label: part.emotion, ekman: part.emotion, intensity: 1 };
+              assistant = this.#replace({ ...assistant, emotion });
+            }
+            break;
           case 'text-delta':
             if (assistant) assistant = this.#replace({ ...assistant, content: assistant.content + part.delta });
             break;
@@ -159,6 +188,25 @@ export class VibhavaChat {
       return null;
     } finally {
       this.#abort = undefined;
+    }
+  }
+
+  /**
+   * Rates one of the avatar's replies (thumbs up or down, with an optional reason such as
+   * `too_long`). The vote shows on the message at once and is undone if the server refuses it.
+   */
+  async rate(messageId: string, feedback: FeedbackRequest): Promise<void> {
+    const { conversationId } = this.#state;
+    const message = this.#state.messages.find((m) => m.id === messageId);
+    if (!conversationId || !message || message.role !== 'assistant') return;
+    this.#replace({ ...message, feedback: feedback.rating });
+    try {
+      await this.client.rateMessage(conversationId, messageId, feedback);
+      await this.#saveCache();
+    } catch (error) {
+      const current = this.#state.messages.find((m) => m.id === messageId);
+      if (current) this.#replace({ ...current, feedback: message.feedback ?? null });
+      this.#fail(error, 'ready');
     }
   }
 
@@ -211,12 +259,12 @@ export class VibhavaChat {
     });
   }
 
-  #fail(error: unknown): void {
+  #fail(error: unknown, status: ChatStatus = 'error'): void {
     const wrapped =
       error instanceof VibhavaError
         ? error
         : new VibhavaError('internal_error', error instanceof Error ? error.message : String(error), { cause: error });
-    this.#update({ status: 'error', error: wrapped });
+    this.#update({ status, error: wrapped });
   }
 
   #update(patch: Partial<ChatState>): void {
@@ -231,6 +279,17 @@ function toChatMessage(message: Message): ChatMessage {
     role: message.role,
     content: message.content,
     status: message.status,
+    emotion: message.emotion ?? null,
+    feedback: message.feedback ?? null,
     createdAt: message.createdAt,
   };
+}
+
+/** The expression of the latest reply that has one. */
+function lastExpression(messages: readonly Message[]): EkmanEmotion {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i]!;
+    if (message.role === 'assistant' && message.emotion) return message.emotion.ekman;
+  }
+  return 'neutral';
 }

@@ -2,12 +2,15 @@ import {
   ConversationListSchema,
   ConversationSchema,
   ErrorBodySchema,
+  FeedbackSchema,
   MessageListSchema,
   SessionSchema,
   StreamDecodeError,
   decodeSseStream,
   retryableErrorCodes,
   type Conversation,
+  type Feedback,
+  type FeedbackRequest,
   type Message,
   type Session,
   type StreamPart,
@@ -101,6 +104,17 @@ export class VibhavaClient {
   async getMessages(conversationId: string, options: RequestOptions = {}): Promise<Message[]> {
     const path = `/v1/conversations/${encodeURIComponent(conversationId)}/messages`;
     return (await this.#json('GET', path, MessageListSchema, options)).messages;
+  }
+
+  /** Rates one of the avatar's replies; voting again replaces the earlier vote. */
+  async rateMessage(
+    conversationId: string,
+    messageId: string,
+    feedback: FeedbackRequest,
+    options: RequestOptions = {},
+  ): Promise<Feedback> {
+    const path = `/v1/conversations/${encodeURIComponent(conversationId)}/messages/${encodeURIComponent(messageId)}/feedback`;
+    return this.#json('PUT', path, FeedbackSchema, { ...options, body: feedback });
   }
 
   /**

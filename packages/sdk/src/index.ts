@@ -30,4 +30,15 @@ export {
   ProtocolError,
   errorFromInfo,
 } from './errors.js';
-export type { StreamPart, Message, Conversation, Session, Avatar } from '@vibhava/protocol';
+export type {
+  StreamPart,
+  Message,
+  Conversation,
+  Session,
+  Avatar,
+  AvatarAppearance,
+  EkmanEmotion,
+  Emotion,
+  Feedback,
+  FeedbackRequest,
+} from '@vibhava/protocol';

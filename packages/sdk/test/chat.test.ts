@@ -112,6 +112,46 @@ describe('VibhavaChat', () => {
     expect(resumed.state.messages.map((m) => m.content)).toEqual(['hello avatar', 'You said: hello avatar']);
   });
 
+  it('shows the avatar’s expression as soon as it streams, and keeps it with the reply', async () => {
+    const chat = new VibhavaChat({ client: client() });
+    await chat.connect();
+    expect(chat.state.avatarEmotion).toBe('neutral');
+    // The expression is in state before the first word of the reply.
+    let textWhenExpressed: string | undefined;
+    const unsubscribe = chat.subscribe((state) => {
+      if (state.avatarEmotion === 'surprise' && textWhenExpressed === undefined) {
+        textWhenExpressed = state.messages.at(-1)?.content ?? '';
+      }
+    });
+    const reply = await chat.send('feel:surprise a cake for my cat?');
+    unsubscribe();
+    expect(textWhenExpressed).toBe('');
+    expect(reply).toMatchObject({ content: 'You said: a cake for my cat?', emotion: { ekman: 'surprise' } });
+    expect(chat.state.avatarEmotion).toBe('surprise');
+
+    // Another visitor (a fresh device and cache) starts neutral: expressions belong to a conversation.
+    const again = new VibhavaChat({ client: client({ cache: new MemoryConversationCache() }) });
+    await again.connect();
+    expect(again.state.avatarEmotion).toBe('neutral');
+  });
+
+  it('rates a reply, shows the vote at once and stores it on the server', async () => {
+    const chat = new VibhavaChat({ client: client() });
+    await chat.connect();
+    const reply = await chat.send('hello');
+    await chat.rate(reply!.id, { rating: 'down', reason: 'too_long' });
+    expect(chat.state.messages.at(-1)?.feedback).toBe('down');
+    const stored = await chat.client.getMessages(chat.state.conversationId!);
+    expect(stored.map((m) => m.feedback)).toEqual([null, 'down']);
+    // The visitor's own message cannot be rated: the server says so, and the vote is undone.
+    const own = chat.state.messages[0]!;
+    await expect(chat.client.rateMessage(chat.state.conversationId!, own.id, { rating: 'up' })).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
+    await chat.rate(reply!.id, { rating: 'up' });
+    expect((await chat.client.getMessages(chat.state.conversationId!)).at(-1)?.feedback).toBe('up');
+  });
+
   it('keeps what arrived when the visitor stops a reply', async () => {
     const chat = new VibhavaChat({ client: client() });
     await chat.connect();

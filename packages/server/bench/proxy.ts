@@ -4,9 +4,13 @@
  * streams at once: time to first token and total time, direct vs through VibhavaFusion (visitor
  * token, origin check, rate limits, a budget, message storage and the usage ledger all on) vs
  * through @portkey-ai/gateway; and requests/s of our hot path ÷ a bare node:http proxy.
+ *
+ * The paths take turns (one request each, round after round; throughput in alternating slices),
+ * so a machine whose load changes during the run shifts them alike. Where /proc exists, the CPU
+ * time each server spent per request is reported too: the least noisy figure on a shared machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -24,7 +28,13 @@ const packageRoot = resolve(here, '..');
 const children: ChildProcess[] = [];
 const ORIGIN = 'http://bench.local';
 
-function start(args: string[], env: Record<string, string> = {}, match = /(https?:\/\/\S+)/): Promise<string> {
+/** A child server: its URL, and its pid for CPU accounting. */
+interface Started {
+  url: string;
+  pid: number;
+}
+
+function start(args: string[], env: Record<string, string> = {}, match = /(https?:\/\/\S+)/): Promise<Started> {
   const child = spawn(process.execPath, args, {
     cwd: packageRoot,
     env: { ...process.env, ...env },
@@ -35,7 +45,7 @@ function start(args: string[], env: Record<string, string> = {}, match = /(https
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       const found = match.exec(line);
-      if (found) resolveUrl(found[1]!.replace(/\/$/, ''));
+      if (found) resolveUrl({ url: found[1]!.replace(/\/$/, ''), pid: child.pid! });
     });
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
   });
@@ -89,37 +99,84 @@ const percentile = (xs: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
 
-async function series(request: () => Promise<Timing>): Promise<{ ttft: number[]; total: number[] }> {
-  for (let i = 0; i < 30; i++) await request(); // warm-up: JIT, connections, caches
-  const ttft: number[] = [];
-  const total: number[] = [];
-  for (let i = 0; i < REQUESTS; i++) {
-    const t = await request();
-    ttft.push(t.ttftMs);
-    total.push(t.totalMs);
-  }
-  return { ttft, total };
+interface Series {
+  ttft: number[];
+  total: number[];
 }
 
-async function throughput(makeRequest: (worker: number) => () => Promise<Timing>, concurrency = 8): Promise<number> {
-  const deadline = performance.now() + SECONDS * 1000;
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      const request = makeRequest(worker);
-      while (performance.now() < deadline) {
-        await request();
-        done++;
-      }
-    }),
-  );
-  return done / SECONDS;
+/** Sequential requests on every path in turn (the order rotating each round), after a warm-up. */
+async function series(paths: Array<() => Promise<Timing>>): Promise<Series[]> {
+  for (let i = 0; i < 30; i++) for (const request of paths) await request(); // warm-up: JIT, connections, caches
+  const runs = paths.map((): Series => ({ ttft: [], total: [] }));
+  for (let i = 0; i < REQUESTS; i++) {
+    for (let j = 0; j < paths.length; j++) {
+      const index = (i + j) % paths.length;
+      const t = await paths[index]!();
+      runs[index]!.ttft.push(t.ttftMs);
+      runs[index]!.total.push(t.totalMs);
+    }
+  }
+  return runs;
+}
+
+/** CPU time (user + system) a process has used, in ms; undefined without /proc. */
+function cpuMs(pid: number): number | undefined {
+  const file = `/proc/${pid}/stat`;
+  if (!existsSync(file)) return undefined;
+  // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100/s).
+  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+interface Throughput {
+  requestsPerSecond: number;
+  /** The server's CPU time per request, when /proc tells. */
+  cpuMsPerRequest: number | undefined;
+}
+
+/**
+ * `concurrency` clients in a loop on each path, the paths alternating in four slices each
+ * (SECONDS per path in all).
+ */
+async function throughput(
+  paths: Array<{ pid: number; makeRequest: (worker: number) => () => Promise<Timing> }>,
+  concurrency = 8,
+): Promise<Throughput[]> {
+  const slices = 4;
+  const totals = paths.map(() => ({ done: 0, cpu: 0 as number | undefined }));
+  for (let slice = 0; slice < slices; slice++) {
+    for (const [index, path] of paths.entries()) {
+      const deadline = performance.now() + (SECONDS * 1000) / slices;
+      const cpuBefore = cpuMs(path.pid);
+      let done = 0;
+      await Promise.all(
+        Array.from({ length: concurrency }, async (_, worker) => {
+          const request = path.makeRequest(worker);
+          while (performance.now() < deadline) {
+            await request();
+            done++;
+          }
+        }),
+      );
+      const cpuAfter = cpuMs(path.pid);
+      const total = totals[index]!;
+      total.done += done;
+      total.cpu =
+        total.cpu === undefined || cpuBefore === undefined || cpuAfter === undefined
+          ? undefined
+          : total.cpu + cpuAfter - cpuBefore;
+    }
+  }
+  return totals.map(({ done, cpu }) => ({
+    requestsPerSecond: done / SECONDS,
+    cpuMsPerRequest: cpu === undefined ? undefined : cpu / done,
+  }));
 }
 
 try {
-  const upstream = await start(['--import', 'tsx', join(here, 'proxy/upstream.ts')]);
+  const { url: upstream } = await start(['--import', 'tsx', join(here, 'proxy/upstream.ts')]);
   const bare = await start(['--import', 'tsx', join(here, 'proxy/bare-proxy.ts'), upstream]);
-  const ours = await start(
+  const oursServer = await start(
     [
       ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : []),
       '--import',
@@ -140,6 +197,7 @@ try {
     },
     /listening on (http:\/\/\S+)/,
   );
+  const ours = oursServer.url;
   const portkeyPort = await freePort();
   children.push(
     spawn(
@@ -199,7 +257,7 @@ try {
       body: chatBody,
     });
   const viaBare = () =>
-    timed(`${bare}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chatBody });
+    timed(`${bare.url}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chatBody });
   const viaPortkey = () =>
     timed(`${portkey}/v1/chat/completions`, {
       method: 'POST',
@@ -218,16 +276,21 @@ try {
       body: JSON.stringify({ content: 'hello there friend' }),
     });
 
-  const directRun = await series(direct);
-  const oursRun = await series(viaOurs(await conversation()));
-  const portkeyRun = await series(viaPortkey);
-  const directAgain = await series(direct); // the baseline again, after the others: drift check
+  const [directRun, oursRun, portkeyRun] = (await series([direct, viaOurs(await conversation()), viaPortkey])) as [
+    Series,
+    Series,
+    Series,
+  ];
 
   const workers = await Promise.all(Array.from({ length: 8 }, () => conversation()));
-  const bareRps = await throughput(() => viaBare);
-  const oursRps = await throughput((worker) => viaOurs(workers[worker]!));
+  const [bareThroughput, oursThroughput] = (await throughput([
+    { pid: bare.pid, makeRequest: () => viaBare },
+    { pid: oursServer.pid, makeRequest: (worker) => viaOurs(workers[worker]!) },
+  ])) as [Throughput, Throughput];
+  const bareRps = bareThroughput.requestsPerSecond;
+  const oursRps = oursThroughput.requestsPerSecond;
 
-  const stats = (run: { ttft: number[]; total: number[] }) => ({
+  const stats = (run: Series) => ({
     ttftP50: percentile(run.ttft, 50),
     ttftP99: percentile(run.ttft, 99),
     totalP50: percentile(run.total, 50),
@@ -236,13 +299,11 @@ try {
   const d = stats(directRun);
   const o = stats(oursRun);
   const p = stats(portkeyRun);
-  const d2 = stats(directAgain);
   const round = (x: number) => Number(x.toFixed(3));
   const result = {
     bench: 'proxy',
     requests: REQUESTS,
     direct: { ...Object.fromEntries(Object.entries(d).map(([k, v]) => [k, round(v)])) },
-    directAgain: { ttftP50: round(d2.ttftP50), ttftP99: round(d2.ttftP99) },
     ours: { ...Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v)])) },
     portkey: { ...Object.fromEntries(Object.entries(p).map(([k, v]) => [k, round(v)])) },
     overheadMs: {
@@ -253,11 +314,19 @@ try {
     },
     oursOverPortkeyP50: round((o.ttftP50 - d.ttftP50) / (p.ttftP50 - d.ttftP50)),
     requestsPerSecond: { bare: round(bareRps), ours: round(oursRps), ratio: round(oursRps / bareRps) },
+    cpuMsPerRequest:
+      bareThroughput.cpuMsPerRequest === undefined || oursThroughput.cpuMsPerRequest === undefined
+        ? null
+        : {
+            bare: round(bareThroughput.cpuMsPerRequest),
+            ours: round(oursThroughput.cpuMsPerRequest),
+            ratio: round(oursThroughput.cpuMsPerRequest / bareThroughput.cpuMsPerRequest),
+          },
     targets: { overheadP50Ms: 0.5, overheadP99Ms: 1.5, oursOverPortkey: 0.5, rpsRatio: 0.75 },
   };
 
   const fmt = (x: number) => `${x.toFixed(2)} ms`;
-  console.log(`proxy benchmark: ${REQUESTS} sequential streamed requests each, same local upstream\n`);
+  console.log(`proxy benchmark: ${REQUESTS} sequential streamed requests each, paths in turn, same local upstream\n`);
   console.log(
     `${''.padEnd(26)}${'TTFT p50'.padStart(12)}${'TTFT p99'.padStart(12)}${'total p50'.padStart(12)}${'total p99'.padStart(12)}`,
   );
@@ -265,7 +334,6 @@ try {
     ['direct (baseline)', d],
     ['VibhavaFusion', o],
     ['@portkey-ai/gateway', p],
-    ['direct, again', d2],
   ] as const) {
     console.log(
       `${name.padEnd(26)}${fmt(s.ttftP50).padStart(12)}${fmt(s.ttftP99).padStart(12)}${fmt(s.totalP50).padStart(12)}${fmt(s.totalP99).padStart(12)}`,
@@ -281,6 +349,11 @@ try {
   console.log(
     `requests/s (8 at a time)  bare node:http proxy ${bareRps.toFixed(0)}, ours ${oursRps.toFixed(0)}, ratio ${result.requestsPerSecond.ratio} (target ≥ 0.75)`,
   );
+  if (result.cpuMsPerRequest) {
+    console.log(
+      `server CPU per request    bare ${fmt(result.cpuMsPerRequest.bare)}, ours ${fmt(result.cpuMsPerRequest.ours)}, ratio ${result.cpuMsPerRequest.ratio}`,
+    );
+  }
   console.log(JSON.stringify(result));
 } finally {
   for (const child of children) child.kill();

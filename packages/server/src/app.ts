@@ -12,6 +12,7 @@ import { buildOpenApiDocument } from './http/openapi.js';
 import { UsageLedger } from './usage/usage-ledger.js';
 import { ErrorTracker } from './observability/error-tracker.js';
 import { Metrics } from './observability/metrics.js';
+import { CachedRateLimitStore } from './limits/cached-rate-limit-store.js';
 import { LibsqlRateLimitStore } from './limits/libsql-rate-limit-store.js';
 import { defaultRateLimits, type RateLimitSettings } from './limits/rate-limit-settings.js';
 import { cachedOriginLookup, corsForKnownOrigins } from './middleware/cors.js';
@@ -20,6 +21,7 @@ import type { ChatModel } from './providers/chat-model.js';
 import type { ModelDirectory } from './providers/registry.js';
 import type { ResilienceOptions } from './providers/resilient-chat-model.js';
 import { conversationDocs, conversationRoutes } from './routes/conversations.js';
+import { assetDocs, assetRoutes } from './routes/assets.js';
 import { sessionDocs, sessionRoutes } from './routes/sessions.js';
 
 export interface AppDeps {
@@ -36,7 +38,7 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Bearer token required by GET /metrics; open when unset. */
   metricsToken?: string;
-  /** Default: buckets in the app's libSQL database with `defaultRateLimits`. */
+  /** Default: buckets computed in-process, shared through the app's libSQL database, with `defaultRateLimits`. */
   rateLimits?: RateLimitSettings;
   maxBodyBytes?: number;
   log?: (message: string, error: unknown) => void;
@@ -54,7 +56,7 @@ export function createApp(deps: AppDeps) {
   });
 
   const limits: RateLimitSettings = deps.rateLimits ?? {
-    store: new LibsqlRateLimitStore(deps.db.$client),
+    store: new CachedRateLimitStore(new LibsqlRateLimitStore(deps.db.$client), { log }),
     ...defaultRateLimits,
   };
   const ledger = deps.ledger ?? new UsageLedger(deps.db, { log });
@@ -97,6 +99,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route('/v1/sessions', sessionRoutes({ ...deps, limits, metrics }));
+  app.route('/v1/assets', assetRoutes(deps.db));
   app.route(
     '/v1/conversations',
     conversationRoutes({
@@ -110,14 +113,18 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
-  app.use(
-    '/admin/*',
+  // Admin bodies carry whole personas (lorebooks up to 1 MB); character card uploads up to 50 MB.
+  const adminLimit = (maxSize: number) =>
     bodyLimit({
-      maxSize: deps.maxBodyBytes ?? 64 * 1024,
+      maxSize,
       onError: () => {
-        throw new ApiError(413, 'payload_too_large', 'The request body is too large.');
+        throw new ApiError(413, 'payload_too_large', `The request body is over ${maxSize} bytes.`);
       },
-    }),
+    });
+  const adminJsonLimit = adminLimit(deps.maxBodyBytes ?? 2 * 1024 * 1024);
+  const cardUploadLimit = adminLimit(50 * 1024 * 1024);
+  app.use('/admin/*', (c, next) =>
+    (c.req.path.endsWith('/avatars/import') ? cardUploadLimit : adminJsonLimit)(c, next),
   );
   app.route('/admin/v1', adminApp(deps.db));
 
@@ -152,7 +159,7 @@ export function createApp(deps: AppDeps) {
     );
   });
 
-  const openApiDocument = buildOpenApiDocument([...sessionDocs, ...conversationDocs, ...adminDocs]);
+  const openApiDocument = buildOpenApiDocument([...sessionDocs, ...conversationDocs, ...assetDocs, ...adminDocs]);
   app.get('/openapi.json', (c) => c.json(openApiDocument));
   return app;
 }

@@ -38,6 +38,8 @@ export const EnvSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  /** `false` for OpenAI-compatible servers without structured outputs (replies then carry no expression). */
+  OPENAI_STRUCTURED_OUTPUT: z.enum(['true', 'false']).default('true'),
   VIBHAVA_MODEL_PATH: optionalString,
   VIBHAVA_MODELS_DIR: optionalString,
   VIBHAVA_MODEL_THREADS: z.coerce.number().int().positive().optional(),

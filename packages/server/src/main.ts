@@ -17,7 +17,12 @@ export function optionsFromEnv(env: Env, extra: { demo?: boolean } = {}): StartS
     maxBodyBytes: env.MAX_BODY_BYTES,
     providers: {
       provider: env.VIBHAVA_PROVIDER,
-      openai: { apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL },
+      openai: {
+        apiKey: env.OPENAI_API_KEY,
+        baseURL: env.OPENAI_BASE_URL,
+        model: env.OPENAI_MODEL,
+        structuredOutput: env.OPENAI_STRUCTURED_OUTPUT === 'true',
+      },
       local: {
         modelPath: env.VIBHAVA_MODEL_PATH,
         modelsDir: env.VIBHAVA_MODELS_DIR ?? defaultModelsDir(),

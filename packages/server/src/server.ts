@@ -12,6 +12,7 @@ import { ensureAdminUser } from './admin/bootstrap.js';
 import { mountDemoSite } from './demo-site.js';
 import type { PriceTable } from './usage/price-table.js';
 import { UsageLedger } from './usage/usage-ledger.js';
+import { CachedRateLimitStore } from './limits/cached-rate-limit-store.js';
 import { LibsqlRateLimitStore } from './limits/libsql-rate-limit-store.js';
 import { defaultRateLimits, type RateLimitSettings } from './limits/rate-limit-settings.js';
 import type { RateLimitStore } from './limits/rate-limit-store.js';
@@ -50,6 +51,12 @@ export interface StartServerOptions {
   /** Rate limits in requests per minute; their buckets live in Redis when `redisUrl` is set, else in libSQL. */
   rateLimits?: Partial<Omit<RateLimitSettings, 'store'>>;
   redisUrl?: string;
+  /**
+   * How often the in-process token buckets are reconciled with the shared store (libSQL or
+   * Redis), in ms: each instance sees the others' takes of a busy bucket this late. 0 takes every
+   * token in the shared store (exact across instances, one round trip per take). Default 100.
+   */
+  rateLimitSyncMs?: number;
   /** Bearer token for GET /metrics (open when unset). */
   metricsToken?: string;
   /** Prices for the usage ledger (default: OpenAI's list prices for the GPT-4o mini family). */
@@ -92,9 +99,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const model = options.model ?? (await createChatModel(providerSettings));
   const models = options.models ?? (options.model ? undefined : createModelDirectory(providerSettings, model));
   const tokens = new VisitorTokens(options.secret ?? loadOrCreateSecret(dataDir), options.tokenTtlSeconds ?? 900);
-  const rateLimitStore: RateLimitStore = options.redisUrl
+  const sharedRateLimits = options.redisUrl
     ? new RedisRateLimitStore({ url: options.redisUrl })
     : new LibsqlRateLimitStore(db.$client);
+  const rateLimitStore: RateLimitStore =
+    options.rateLimitSyncMs === 0
+      ? sharedRateLimits
+      : new CachedRateLimitStore(sharedRateLimits, {
+          ...(options.rateLimitSyncMs ? { syncMs: options.rateLimitSyncMs } : {}),
+          log,
+        });
   const rateLimits: RateLimitSettings = { store: rateLimitStore, ...defaultRateLimits, ...options.rateLimits };
   const ledger = new UsageLedger(db, { ...(options.prices ? { prices: options.prices } : {}), log });
   const app = createApp({

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBodySchema } from '@vibhava/protocol';
 import { ensureAdminUser } from '../src/admin/bootstrap.js';
 import { rolePermissions, type Permission, type Role } from '../src/admin/permissions.js';
-import { api, collectParts, newConversation, startHarness, startSession, type Harness } from './support.js';
+import {
+  adminRequest,
+  api,
+  collectParts,
+  newConversation,
+  startHarness,
+  startSession,
+  type Harness,
+} from './support.js';
 
 let h: Harness;
 const PASSWORD = 'correct horse battery staple';
@@ -40,18 +48,7 @@ async function login(email: string, password = PASSWORD): Promise<Console> {
 }
 
 function admin(as: Console | { key: string }, method: string, path: string, body?: unknown, csrf = true) {
-  const headers: Record<string, string> = {};
-  if ('key' in as) headers['authorization'] = `Bearer ${as.key}`;
-  else {
-    headers['cookie'] = as.cookie;
-    if (csrf) headers['x-csrf-token'] = as.csrf;
-  }
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  return fetch(`${h.server.url}/admin/v1${path}`, {
-    method,
-    headers,
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
+  return adminRequest(h.server, as, method, path, body, { csrf });
 }
 
 async function expectError(response: Response, status: number, code: string) {
@@ -108,6 +105,26 @@ describe('permissions on every admin route', () => {
     ['POST', '/tenants/tnt_demo/secret-keys', { name: 'ci', scopes: ['read'] }, 'keys:write'],
     ['GET', '/tenants/tnt_demo/avatars', undefined, 'avatars:read'],
     ['POST', '/tenants/tnt_demo/avatars', { name: 'Bo', greeting: 'Hi', persona: 'You are Bo.' }, 'avatars:write'],
+    ['GET', '/tenants/tnt_demo/avatars/avt_demo', undefined, 'avatars:read'],
+    ['GET', '/tenants/tnt_demo/avatars/avt_demo/versions', undefined, 'avatars:read'],
+    ['POST', '/tenants/tnt_demo/avatars/avt_demo/preview', {}, 'avatars:read'],
+    ['GET', '/tenants/tnt_demo/avatars/avt_demo/card?format=json-v3', undefined, 'avatars:read'],
+    ['GET', '/tenants/tnt_demo/avatars/avt_demo/adaptations', undefined, 'avatars:read'],
+    ['GET', '/tenants/tnt_demo/avatars/avt_demo/feedback', undefined, 'avatars:read'],
+    ['POST', '/tenants/tnt_demo/avatars/avt_demo/duplicate', {}, 'avatars:write'],
+    [
+      'POST',
+      '/tenants/tnt_demo/avatars/import?filename=card.json',
+      { spec: 'chara_card_v2', spec_version: '2.0', data: { name: 'Imp', first_mes: 'Hi', description: 'An imp.' } },
+      'avatars:write',
+    ],
+    ['GET', '/tenants/tnt_demo/personality-templates', undefined, 'avatars:read'],
+    [
+      'POST',
+      '/tenants/tnt_demo/personality-templates',
+      { name: 'Calm host', description: '', profile: { personality: 'Calm.' } },
+      'avatars:write',
+    ],
     ['GET', '/tenants/tnt_demo/quotas', undefined, 'quotas:read'],
     [
       'POST',

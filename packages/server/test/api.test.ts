@@ -176,6 +176,8 @@ describe('conversations', () => {
     expect(parts.map((p) => p.type)).toEqual([
       'start',
       'text-start',
+      // The avatar's expression comes before the words: the model writes it first.
+      'emotion',
       ...parts.filter((p) => p.type === 'text-delta').map(() => 'text-delta'),
       'text-end',
       'usage',
@@ -184,13 +186,19 @@ describe('conversations', () => {
     const text = parts.flatMap((p) => (p.type === 'text-delta' ? [p.delta] : [])).join('');
     expect(text).toBe('You said: hello there');
     const finish = parts.at(-1);
+    expect(parts.find((p) => p.type === 'emotion')).toMatchObject({ emotion: 'joy' });
     expect(finish).toMatchObject({
       type: 'finish',
       finishReason: 'stop',
-      message: { status: 'complete', content: text },
+      message: { status: 'complete', content: text, emotion: { ekman: 'joy' } },
     });
-    // The persona went to the model as the system message.
-    expect(h.upstream.requests.at(-1)?.messages[0]).toMatchObject({ role: 'system' });
+    // The persona went to the model as the system message, with the structured-output schema.
+    const request = h.upstream.requests.at(-1);
+    expect(request?.messages[0]).toMatchObject({ role: 'system' });
+    expect(request?.response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { name: 'avatar_reply', strict: true, schema: { required: ['emotion', 'reply'] } },
+    });
 
     const history = MessageListSchema.parse(
       await (await api(h.server, `/v1/conversations/${id}/messages`, { token })).json(),
@@ -207,12 +215,19 @@ describe('conversations', () => {
     const id = await newConversation(h.server, token);
     await collectParts(await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'first' }, token }));
     await collectParts(await api(h.server, `/v1/conversations/${id}/messages`, { body: { content: 'second' }, token }));
-    expect(
-      h.upstream.requests
-        .at(-1)
-        ?.messages.map((m) => m.content)
-        .slice(1),
-    ).toEqual(['first', 'You said: first', 'second']);
+    const [earlier, later] = h.upstream.requests.slice(-2);
+    expect(later?.messages.filter((m) => m.role !== 'system').map((m) => m.content)).toEqual([
+      'first',
+      '{"emotion":"joy","reply":"You said: first"}',
+      'second',
+    ]);
+    // The system message is byte-identical turn after turn (prompt caches hold); what changes
+    // each turn is a short note right before the visitor's message.
+    expect(later?.messages[0]).toEqual(earlier?.messages[0]);
+    expect(later?.messages.at(-2)).toMatchObject({
+      role: 'system',
+      content: expect.stringMatching(/^\(Context for your next reply/),
+    });
   });
 
   it('turns an upstream failure into an error part and keeps the visitor message', async () => {
@@ -231,7 +246,7 @@ describe('conversations', () => {
     expect(mid.at(-1)).toMatchObject({
       type: 'finish',
       finishReason: 'error',
-      message: { status: 'partial', content: 'You said: ' },
+      message: { status: 'partial', content: 'You said:' },
     });
 
     const history = MessageListSchema.parse(

@@ -45,6 +45,15 @@ describe('offline by default', () => {
     );
     const text = first.flatMap((p) => (p.type === 'text-delta' ? [p.delta] : [])).join('');
     expect(text.trim().length).toBeGreaterThan(3);
+    // The avatar's expression, from the grammar-constrained structured reply, before the words.
+    const types = first.map((p) => p.type);
+    expect(types.indexOf('emotion')).toBeGreaterThan(-1);
+    expect(types.indexOf('emotion')).toBeLessThan(types.indexOf('text-delta'));
+    expect(first.find((p) => p.type === 'emotion')).toMatchObject({
+      emotion: expect.stringMatching(/^(neutral|joy|sadness|anger|fear|surprise|disgust)$/),
+    });
+    // The visitor's own emotion was classified and stored with their message.
+    expect(first[0]).toMatchObject({ type: 'start', userMessage: { emotion: { ekman: expect.any(String) } } });
     expect(first.at(-1)).toMatchObject({ type: 'finish', message: { status: 'complete' } });
 
     const second = await collectParts(

@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelStreamPart } from '../src/providers/chat-model.js';
+import {
+  AVATAR_REPLY_FORMAT,
+  AVATAR_REPLY_INSTRUCTION,
+  AvatarReplySchema,
+  encodeAvatarReply,
+} from '../src/conversations/structured-reply.js';
 import { LlamaChatModel } from '../src/providers/local/llama-chat-model.js';
 import { DEFAULT_LOCAL_MODEL } from '../src/providers/local/model-catalog.js';
 import { defaultModelsDir, modelPath } from '../src/providers/local/model-files.js';
@@ -45,6 +51,44 @@ describe('the embedded local model', () => {
     expect(result.usage).toMatchObject({ type: 'usage' });
     expect(result.usage && result.usage.type === 'usage' && result.usage.inputTokens).toBeGreaterThan(20);
     expect(result.finish).toMatchObject({ type: 'finish' });
+  });
+
+  it('writes structured replies through the JSON-schema grammar, in the canonical form the next turn re-encodes', async () => {
+    const system = `${persona}\n\n${AVATAR_REPLY_INSTRUCTION}`;
+    const ask = (messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>) =>
+      collect(
+        model.stream({
+          messages,
+          signal: new AbortController().signal,
+          conversationKey: 'conv-json',
+          maxOutputTokens: 120,
+          temperature: 0,
+          responseFormat: AVATAR_REPLY_FORMAT,
+          // Grammar-made tokens differ from a fresh tokenization: the model loads the next
+          // turn's prefix after replying, so turn 2 starts from a warm cache.
+          nextTurnPrefix: (reply) => [...messages, { role: 'assistant', content: reply }],
+        }),
+      );
+    const first = await ask([
+      { role: 'system', content: system },
+      { role: 'user', content: 'I just got the job I wanted!! Any cake to celebrate?' },
+    ]);
+    const reply = AvatarReplySchema.parse(JSON.parse(first.text));
+    expect(reply.reply.length).toBeGreaterThan(0);
+    // Byte-identical re-encoding: the grammar allows only what JSON.stringify writes.
+    expect(encodeAvatarReply({ content: reply.reply, emotion: reply.emotion })).toBe(first.text);
+    const second = await ask([
+      { role: 'system', content: system },
+      { role: 'user', content: 'I just got the job I wanted!! Any cake to celebrate?' },
+      { role: 'assistant', content: encodeAvatarReply({ content: reply.reply, emotion: reply.emotion }) },
+      { role: 'user', content: 'Thanks!' },
+    ]);
+    AvatarReplySchema.parse(JSON.parse(second.text));
+    if (second.usage?.type !== 'usage' || first.usage?.type !== 'usage') throw new Error('usage missing');
+    // The whole first turn, the model's JSON reply included, is served from the KV cache.
+    expect(second.usage.cachedInputTokens).toBeGreaterThanOrEqual(
+      first.usage.inputTokens + first.usage.outputTokens - 2,
+    );
   });
 
   it('reuses the conversation’s KV cache on the next turn', async () => {

@@ -73,6 +73,19 @@ describe.each(stores)('rate-limit store contract: %s', (_name, backing) => {
     expect(await store.take('b', policy, { now, cost: 5 })).toMatchObject({ allowed: true, remaining: 0 });
   });
 
+  it('settles tokens admitted elsewhere: refills, subtracts whatever the level, floors at minus the capacity', async () => {
+    const store = await open();
+    const now = 5_000_000;
+    // A bucket seen for the first time starts full.
+    expect(await store.settle!('s', policy, { consumed: 2, now })).toBe(3);
+    expect(await store.settle!('s', policy, { consumed: 0, now: now + 1_000 })).toBe(4);
+    // Into debt: takes are refused until it has refilled past the cost.
+    expect(await store.settle!('s', policy, { consumed: 7, now: now + 1_000 })).toBe(-3);
+    expect((await store.take('s', policy, { now: now + 3_500 })).allowed).toBe(false);
+    expect(await store.take('s', policy, { now: now + 5_000 })).toMatchObject({ allowed: true, level: 0 });
+    expect(await store.settle!('s', policy, { consumed: 100, now: now + 5_000 })).toBe(-5);
+  });
+
   it('admits exactly the capacity under concurrent takes from two clients', async () => {
     const first = await open();
     const second = await open();

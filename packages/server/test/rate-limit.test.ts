@@ -34,6 +34,26 @@ describe('rate limits over HTTP', () => {
     expect(history.messages).toHaveLength(6);
   });
 
+  it('keeps the same limits with every take in the shared store (rateLimitSyncMs: 0)', async () => {
+    const exact = await startHarness({ rateLimits: { messagesPerVisitor: 2 }, rateLimitSyncMs: 0 });
+    try {
+      const { token } = await startSession(exact.server);
+      const id = await newConversation(exact.server, token);
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const response = await api(exact.server, `/v1/conversations/${id}/messages`, {
+          body: { content: 'hi' },
+          token,
+        });
+        statuses.push(response.status);
+        if (response.ok) await collectParts(response);
+      }
+      expect(statuses).toEqual([200, 200, 429]);
+    } finally {
+      await exact.close();
+    }
+  });
+
   it('limits session starts per address', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {

@@ -82,3 +82,49 @@ export async function collectParts(response: Response): Promise<StreamPart[]> {
   for await (const part of decodeSseStream(response.body!)) parts.push(part);
   return parts;
 }
+
+/** A console session: the httpOnly cookie and the CSRF token the login returned. */
+export interface ConsoleSession {
+  cookie: string;
+  csrf: string;
+}
+
+/** Signs in to the console through the real login route. */
+export async function signInAdmin(server: RunningServer, email: string, password: string): Promise<ConsoleSession> {
+  const response = await fetch(`${server.url}/admin/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  const { csrfToken } = (await response.json()) as { csrfToken: string };
+  return { cookie: response.headers.get('set-cookie')!.split(';')[0]!, csrf: csrfToken };
+}
+
+/**
+ * One admin API call as a console session or a secret key. A `Uint8Array` body is sent as is
+ * (with `contentType`), anything else as JSON.
+ */
+export function adminRequest(
+  server: RunningServer,
+  as: ConsoleSession | { key: string },
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { csrf?: boolean; contentType?: string } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if ('key' in as) headers['authorization'] = `Bearer ${as.key}`;
+  else {
+    headers['cookie'] = as.cookie;
+    if (options.csrf !== false) headers['x-csrf-token'] = as.csrf;
+  }
+  const raw = body instanceof Uint8Array;
+  if (body !== undefined)
+    headers['content-type'] = options.contentType ?? (raw ? 'application/octet-stream' : 'application/json');
+  return fetch(`${server.url}/admin/v1${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: raw ? new Blob([new Uint8Array(body)]) : JSON.stringify(body) }),
+  });
+}

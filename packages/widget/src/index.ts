@@ -6,4 +6,6 @@ export type {
   VibhavaErrorEvent,
   VibhavaOpenEvent,
   VibhavaCloseEvent,
+  VibhavaFeedbackDetail,
+  VibhavaFeedbackEvent,
 } from './events.js';

@@ -1,14 +1,30 @@
-import type { ChatMessage } from '@vibhava/sdk';
+import type { ChatMessage, FeedbackRequest } from '@vibhava/sdk';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { VibhavaCloseEvent, VibhavaErrorEvent, VibhavaMessageEvent, VibhavaOpenEvent } from './events.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import type {
+  VibhavaCloseEvent,
+  VibhavaErrorEvent,
+  VibhavaFeedbackEvent,
+  VibhavaMessageEvent,
+  VibhavaOpenEvent,
+} from './events.js';
+import { faceStyles, renderFace } from './internal/avatar-face.js';
 import { ChatController } from './internal/chat-controller.js';
 import { emit } from './internal/emit.js';
-import { avatarIcon, closeIcon, sendIcon, stopIcon } from './internal/icons.js';
+import { avatarIcon, closeIcon, sendIcon, stopIcon, thumbDownIcon, thumbUpIcon } from './internal/icons.js';
 import { renderMarkdown } from './internal/markdown.js';
 import { styles } from './vibhava-avatar.styles.js';
 
 let nextInstanceId = 0;
+
+/** Reasons a visitor can give for a thumbs down; they steer the avatar's tone adaptation. */
+const DOWN_REASONS: ReadonlyArray<[NonNullable<FeedbackRequest['reason']>, string]> = [
+  ['too_long', 'Too long'],
+  ['too_short', 'Too short'],
+  ['unhelpful', 'Not helpful'],
+  ['wrong', 'Wrong'],
+];
 
 /**
  * An embeddable chat with an AI avatar: a launcher button fixed to the bottom-right corner that
@@ -19,6 +35,7 @@ let nextInstanceId = 0;
  *
  * @fires {CustomEvent<ChatMessage>} vibhava-message - An assistant reply finished streaming (or was stopped); `detail` is the message.
  * @fires {CustomEvent<{ code: string; message: string }>} vibhava-error - The chat failed; `detail` has the error's `code` and `message`.
+ * @fires {CustomEvent<{ messageId: string; rating: 'up' | 'down'; reason?: string }>} vibhava-feedback - The visitor rated a reply.
  * @fires {CustomEvent<undefined>} vibhava-open - The panel opened.
  * @fires {CustomEvent<undefined>} vibhava-close - The panel closed.
  *
@@ -26,12 +43,16 @@ let nextInstanceId = 0;
  * @csspart launcher-icon - The avatar face inside the launcher.
  * @csspart panel - The chat panel (`role="dialog"`).
  * @csspart header - The panel's header bar.
+ * @csspart face - The avatar's face in the header (`role="img"`, `data-emotion` names the expression, `data-speaking` is set while a reply streams).
  * @csspart title - The avatar's name in the header.
  * @csspart close - The close button in the header.
  * @csspart messages - The message list (`role="log"`).
  * @csspart message - Every message bubble (also `message-user` or `message-assistant`).
  * @csspart message-user - A visitor's message bubble.
  * @csspart message-assistant - An assistant message bubble (including the greeting).
+ * @csspart feedback - The thumbs up / down row under a reply.
+ * @csspart vote - A thumbs up or down button (also `vote-up` or `vote-down`; `aria-pressed` when chosen).
+ * @csspart reason - A reason button offered after a thumbs down.
  * @csspart error - The `role="alert"` region that shows errors.
  * @csspart composer - The form holding the input and the buttons.
  * @csspart input - The message textarea.
@@ -60,7 +81,7 @@ let nextInstanceId = 0;
  * @cssproperty [--vibhava-z-index=2147483000] - Stacking order of the widget.
  */
 export class VibhavaAvatar extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, faceStyles];
 
   static override properties = {
     serverUrl: { attribute: 'server-url' },
@@ -103,6 +124,8 @@ export class VibhavaAvatar extends LitElement {
   readonly #ids = `vibhava-${++nextInstanceId}`;
   /** What the visitor has typed so far (not an attribute, so kept out of the public surface). */
   #draft = '';
+  /** The reply whose thumbs down is waiting for an optional reason. */
+  #askingReasonFor: string | null = null;
 
   constructor() {
     super();
@@ -166,8 +189,21 @@ export class VibhavaAvatar extends LitElement {
     if (log) log.scrollTop = log.scrollHeight;
   }
 
+  /**
+   * The avatar's own colours, as defaults: a page that sets `--vibhava-*` properties still wins.
+   */
+  #avatarColors(): Record<string, string> {
+    const colors = this.#chat.state.avatar?.appearance?.colors;
+    const style: Record<string, string> = {};
+    if (colors?.accent) style['--_accent'] = `var(--vibhava-accent, ${colors.accent})`;
+    if (colors?.background) style['--_background'] = `var(--vibhava-background, ${colors.background})`;
+    if (colors?.text) style['--_text'] = `var(--vibhava-text, ${colors.text})`;
+    return style;
+  }
+
   protected override render(): TemplateResult {
     const { state } = this.#chat;
+    const colors = styleMap(this.#avatarColors());
     const streaming = state.status === 'streaming';
     const label = this.heading || state.avatar?.name ? `Chat with ${this.#title}` : 'Open chat';
     return html`
@@ -177,11 +213,19 @@ export class VibhavaAvatar extends LitElement {
         id="${this.#ids}-panel"
         role="dialog"
         aria-label=${this.#title}
+        style=${colors}
         ?hidden=${!this.open}
         @keydown=${this.#onPanelKeydown}
       >
         <div class="header" part="header">
-          <span class="icon">${avatarIcon}</span>
+          <span class="icon"
+            >${renderFace({
+              emotion: state.avatarEmotion,
+              speaking: streaming && Boolean(state.messages.at(-1)?.content),
+              name: state.avatar?.name ?? this.#title,
+              appearance: state.avatar?.appearance,
+            })}</span
+          >
           <h2 class="title" part="title">${this.#title}</h2>
           <button class="close" part="close" type="button" aria-label="Close chat" @click=${this.hide}>
             ${closeIcon}
@@ -227,6 +271,7 @@ export class VibhavaAvatar extends LitElement {
         aria-label=${label}
         aria-expanded=${this.open ? 'true' : 'false'}
         aria-controls="${this.#ids}-panel"
+        style=${colors}
         @click=${this.#toggle}
       >
         <span part="launcher-icon">${avatarIcon}</span>
@@ -270,8 +315,60 @@ export class VibhavaAvatar extends LitElement {
           : nothing;
     // No whitespace around the body: visitor messages keep their own line breaks (pre-wrap).
     return html`<div class="message ${message.role} ${message.status}" part="message message-${message.role}">
-      ${body}${stopped}
+        ${body}${stopped}
+      </div>
+      ${this.#renderFeedback(message)}`;
+  }
+
+  #renderFeedback(message: ChatMessage): TemplateResult | typeof nothing {
+    const rateable =
+      message.role === 'assistant' &&
+      message.id !== 'greeting' &&
+      (message.status === 'complete' || message.status === 'partial');
+    if (!rateable) return nothing;
+    const vote = (rating: 'up' | 'down', icon: TemplateResult, label: string) =>
+      html`<button
+        class="vote"
+        part="vote vote-${rating}"
+        type="button"
+        aria-label=${label}
+        aria-pressed=${message.feedback === rating ? 'true' : 'false'}
+        @click=${() => this.#rate(message.id, { rating })}
+      >
+        ${icon}
+      </button>`;
+    return html`<div class="feedback" part="feedback">
+      ${vote('up', thumbUpIcon, 'Good reply')}${vote('down', thumbDownIcon, 'Bad reply')}
+      ${
+        this.#askingReasonFor === message.id
+          ? html`<span class="reasons" role="group" aria-label="What was wrong?">
+              ${DOWN_REASONS.map(
+                ([reason, label]) =>
+                  html`<button
+                    class="reason"
+                    part="reason"
+                    type="button"
+                    @click=${() => this.#rate(message.id, { rating: 'down', reason })}
+                  >
+                    ${label}
+                  </button>`,
+              )}
+            </span>`
+          : nothing
+      }
     </div>`;
+  }
+
+  async #rate(messageId: string, feedback: FeedbackRequest): Promise<void> {
+    // A thumbs down without a reason offers the reasons; picking one (or voting again) closes them.
+    this.#askingReasonFor = feedback.rating === 'down' && !feedback.reason ? messageId : null;
+    this.requestUpdate();
+    await this.#chat.rate(messageId, feedback);
+    emit(this, 'vibhava-feedback', {
+      messageId,
+      rating: feedback.rating,
+      ...(feedback.reason ? { reason: feedback.reason } : {}),
+    });
   }
 
   #errorText(): string {
@@ -327,6 +424,7 @@ declare global {
     'vibhava-message': VibhavaMessageEvent;
     'vibhava-error': VibhavaErrorEvent;
     'vibhava-open': VibhavaOpenEvent;
+    'vibhava-feedback': VibhavaFeedbackEvent;
     'vibhava-close': VibhavaCloseEvent;
   }
 }

@@ -112,8 +112,9 @@ export const styles = css`
 
   .header .icon {
     display: grid;
-    width: 32px;
-    height: 32px;
+    flex: none;
+    width: 40px;
+    height: 40px;
   }
 
   .title {
@@ -221,6 +222,42 @@ export const styles = css`
   .note {
     color: var(--_muted);
     font-size: 0.85em;
+  }
+
+  .feedback {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 4px;
+    margin: -4px 0 4px;
+    color: var(--_muted);
+  }
+
+  .vote,
+  .reason {
+    display: inline-grid;
+    place-items: center;
+    min-width: 28px;
+    height: 28px;
+    padding: 0 6px;
+    border: 1px solid transparent;
+    border-radius: 14px;
+    background: transparent;
+    color: inherit;
+    font: inherit;
+    font-size: 0.8em;
+    cursor: pointer;
+  }
+
+  .vote:hover,
+  .reason:hover,
+  .vote[aria-pressed='true'] {
+    border-color: var(--_border);
+    color: var(--_text);
+  }
+
+  .vote[aria-pressed='true'] {
+    background: var(--_surface);
   }
 
   .typing {

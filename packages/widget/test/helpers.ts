@@ -13,9 +13,11 @@ export interface TestServerConfig {
   serverUrl: string;
   publishableKey: string;
   avatarId: string;
+  /** A second server whose upstream replies predictably (`feel:<emotion> …` picks the expression). */
+  scripted: Omit<TestServerConfig, 'scripted'>;
 }
 
-/** The real server started by web-test-runner.config.mjs. */
+/** The real servers started by web-test-runner.config.mjs. */
 export async function serverConfig(): Promise<TestServerConfig> {
   const response = await fetch('/__vibhava_test_config.json');
   if (!response.ok) throw new Error(`No test server config: ${response.status}`);

@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../src/define.js';
 import type { VibhavaErrorEvent, VibhavaMessageEvent } from '../src/index.js';
 import type { VibhavaAvatar } from '../src/index.js';
@@ -17,7 +17,10 @@ function bubbles(element: VibhavaAvatar, role: 'user' | 'assistant'): HTMLElemen
   return [...(element.shadowRoot?.querySelectorAll<HTMLElement>(`[part~="message-${role}"]`) ?? [])];
 }
 
-function mount(config: TestServerConfig, publishableKey = config.publishableKey): Promise<VibhavaAvatar> {
+function mount(
+  config: Omit<TestServerConfig, 'scripted'>,
+  publishableKey = config.publishableKey,
+): Promise<VibhavaAvatar> {
   return fixture<VibhavaAvatar>(
     html`<vibhava-avatar
       server-url=${config.serverUrl}
@@ -137,7 +140,83 @@ describe('<vibhava-avatar>', () => {
     expect(replies).to.have.length(1);
     expect(replies[0]?.textContent?.trim()).to.not.equal('');
     expect(element.shadowRoot?.querySelector('[part~="stop"]')).to.equal(null);
+    // The local model chose an expression through its grammar; the face shows it.
+    const expression = event.detail.emotion?.ekman;
+    expect(['neutral', 'joy', 'sadness', 'anger', 'fear', 'surprise', 'disgust']).to.include(expression);
+    expect(part(element, 'face').dataset['emotion']).to.equal(expression);
     await expectAccessible(element);
+  });
+
+  it('changes the face when the emotion part arrives, and moves the mouth while speaking', async () => {
+    const element = await mount(config.scripted, config.scripted.publishableKey);
+    await openPanel(element);
+    const face = () => part(element, 'face');
+    expect(face().dataset['emotion']).to.equal('neutral');
+    expect(face().getAttribute('aria-label')).to.contain('looks calm');
+
+    // Record every state the face goes through while the reply streams.
+    const states: string[] = [];
+    const observer = new MutationObserver(() => {
+      const current = `${face().dataset['emotion']}${face().hasAttribute('data-speaking') ? '+speaking' : ''}`;
+      if (states.at(-1) !== current) states.push(current);
+    });
+    observer.observe(part(element, 'header'), { subtree: true, attributes: true, childList: true });
+    const replied = sendByKeyboard(element, 'feel:surprise a cake shaped like my cat?');
+    const event = await replied;
+    await element.updateComplete;
+    observer.disconnect();
+
+    expect(event.detail.emotion?.ekman).to.equal('surprise');
+    // The expression changed before the words streamed, and the mouth moved while they did.
+    expect(states).to.include('surprise+speaking');
+    expect(states.at(-1)).to.equal('surprise');
+    expect(face().getAttribute('aria-label')).to.contain('looks surprised');
+    // The built-in face: the surprised mouth is the one showing, after a smooth transition.
+    const mouth = face().querySelector<SVGPathElement>('.mouth[data-for="surprise"]')!;
+    await waitUntil(() => getComputedStyle(mouth).opacity === '1', 'the surprised mouth fades in');
+    expect(getComputedStyle(mouth).transitionDuration).to.not.equal('0s');
+    await expectAccessible(element);
+  });
+
+  it('does not animate the face when reduced motion is preferred', async () => {
+    await emulateMedia({ reducedMotion: 'reduce' });
+    try {
+      const element = await mount(config.scripted, config.scripted.publishableKey);
+      await openPanel(element);
+      const brow = part(element, 'face').querySelector<SVGPathElement>('.brow')!;
+      const mouths = part(element, 'face').querySelector<SVGGElement>('.mouths')!;
+      part(element, 'face').setAttribute('data-speaking', '');
+      expect(getComputedStyle(brow).transitionDuration).to.equal('0s');
+      expect(getComputedStyle(mouths).animationName).to.equal('none');
+    } finally {
+      await emulateMedia({ reducedMotion: 'no-preference' });
+    }
+  });
+
+  it('rates a reply with thumbs up or down, asking why after a thumbs down', async () => {
+    const element = await mount(config.scripted, config.scripted.publishableKey);
+    await openPanel(element);
+    await sendByKeyboard(element, 'hello');
+    await element.updateComplete;
+    const feedbackRows = element.shadowRoot!.querySelectorAll('[part~="feedback"]');
+    const row = feedbackRows[feedbackRows.length - 1] as HTMLElement;
+    const down = row.querySelector<HTMLButtonElement>('[part~="vote-down"]')!;
+    expect(down.getAttribute('aria-pressed')).to.equal('false');
+
+    const rated = oneEvent(element, 'vibhava-feedback');
+    down.click();
+    expect((await rated).detail).to.deep.equal({ messageId: (await rated).detail.messageId, rating: 'down' });
+    await element.updateComplete;
+    expect(down.getAttribute('aria-pressed')).to.equal('true');
+    const reasons = [...row.querySelectorAll<HTMLButtonElement>('[part~="reason"]')];
+    expect(reasons.map((b) => b.textContent?.trim())).to.deep.equal(['Too long', 'Too short', 'Not helpful', 'Wrong']);
+    await expectAccessible(element);
+
+    const withReason = oneEvent(element, 'vibhava-feedback');
+    reasons[0]!.click();
+    expect((await withReason).detail).to.include({ rating: 'down', reason: 'too_long' });
+    await element.updateComplete;
+    expect(row.querySelectorAll('[part~="reason"]')).to.have.length(0);
   });
 
   it('resumes the conversation when the element is created again (page reload)', async () => {

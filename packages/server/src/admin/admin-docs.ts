@@ -1,7 +1,13 @@
 import type { z } from 'zod';
 import type { RouteDoc } from '../http/openapi.js';
 import { LoginSchema } from './routes/auth.js';
-import { AvatarFields } from './routes/avatars.js';
+import {
+  CreateAvatarSchema,
+  DuplicateAvatarSchema,
+  PreviewSchema,
+  TemplateBodySchema,
+  UpdateAvatarSchema,
+} from './routes/avatars.js';
 import { CreatePublishableKeySchema, CreateSecretKeySchema } from './routes/keys.js';
 import { CreateQuotaSchema } from './routes/quotas.js';
 import { AddMemberSchema, CreateTenantSchema, UpdateTenantSchema } from './routes/tenants.js';
@@ -81,15 +87,86 @@ export const adminDocs: RouteDoc[] = [
   ),
   route('delete', `${tenant}/secret-keys/{keyId}`, 'Revoke a secret key (keys:write)', gone),
   route('get', `${tenant}/avatars`, 'List avatars (avatars:read)', ok('Avatars')),
-  route('post', `${tenant}/avatars`, 'Create an avatar (avatars:write)', created('The avatar'), AvatarFields),
+  route(
+    'post',
+    `${tenant}/avatars`,
+    'Create an avatar, optionally from a personality template (avatars:write)',
+    created('The avatar'),
+    CreateAvatarSchema,
+  ),
+  route('get', `${tenant}/avatars/{avatarId}`, 'An avatar with its profile (avatars:read)', ok('The avatar')),
+  route(
+    'post',
+    `${tenant}/avatars/import`,
+    'Create an avatar from a character card: V1/V2/V3 JSON, PNG or CHARX as the body or a form field `file`; ?filename= (avatars:write)',
+    { ...created('The avatar'), 413: { description: 'Over 50 MB' } },
+  ),
+  route(
+    'get',
+    `${tenant}/avatars/{avatarId}/card`,
+    'Export as a character card: ?format=json-v2|json-v3|png|charx (avatars:read)',
+    ok('The card file'),
+  ),
   route(
     'patch',
     `${tenant}/avatars/{avatarId}`,
-    'Change an avatar (avatars:write)',
+    'Change an avatar; a profile change is a new version, past conversations keep theirs (avatars:write)',
     ok('The avatar'),
-    AvatarFields.partial(),
+    UpdateAvatarSchema,
+  ),
+  route(
+    'post',
+    `${tenant}/avatars/{avatarId}/duplicate`,
+    'Copy an avatar (avatars:write)',
+    created('The copy'),
+    DuplicateAvatarSchema,
   ),
   route('delete', `${tenant}/avatars/{avatarId}`, 'Delete an avatar and its conversations (avatars:write)', gone),
+  route(
+    'get',
+    `${tenant}/avatars/{avatarId}/versions`,
+    'The avatar’s versions, newest first (avatars:read)',
+    ok('Versions'),
+  ),
+  route(
+    'get',
+    `${tenant}/avatars/{avatarId}/versions/{version}`,
+    'One version’s profile (avatars:read)',
+    ok('The profile'),
+  ),
+  route(
+    'post',
+    `${tenant}/avatars/{avatarId}/preview`,
+    'Render the system message for sample visitor data, with unsaved changes; a template error names its line (avatars:read)',
+    ok('The system message'),
+    PreviewSchema,
+  ),
+  route(
+    'get',
+    `${tenant}/avatars/{avatarId}/adaptations`,
+    'Tone adaptations with their reasons, newest first (avatars:read)',
+    ok('Adaptations'),
+  ),
+  route('get', `${tenant}/avatars/{avatarId}/feedback`, 'Visitors’ votes on replies (avatars:read)', ok('Feedback')),
+  route(
+    'get',
+    `${tenant}/personality-templates`,
+    'Built-in and own personality templates (avatars:read)',
+    ok('Templates'),
+  ),
+  route(
+    'post',
+    `${tenant}/personality-templates`,
+    'Create a personality template (avatars:write)',
+    created('The template'),
+    TemplateBodySchema,
+  ),
+  route(
+    'delete',
+    `${tenant}/personality-templates/{templateId}`,
+    'Delete a personality template (avatars:write)',
+    gone,
+  ),
   route('get', `${tenant}/quotas`, 'Budgets with their current use (quotas:read)', ok('Budgets')),
   route('post', `${tenant}/quotas`, 'Create a budget (quotas:write)', created('The budget'), CreateQuotaSchema),
   route('delete', `${tenant}/quotas/{quotaId}`, 'Delete a budget (quotas:write)', gone),

@@ -12,9 +12,18 @@ export interface VisitorClaims {
 const ISSUER = 'vibhava';
 const AUDIENCE = 'vibhava:visitor';
 
-/** Short-lived HS256 visitor tokens, bound to one tenant, avatar and origin. */
+/** Verified tokens remembered per process (a token is a few hundred bytes). */
+const VERIFIED_CACHE_SIZE = 10_000;
+
+/**
+ * Short-lived HS256 visitor tokens, bound to one tenant, avatar and origin. A token that passed
+ * verification is remembered until it expires, so a visitor's later requests skip the HMAC (an
+ * async WebCrypto job) and the claim checks; forged or expired tokens are never remembered.
+ */
 export class VisitorTokens {
   readonly #key: Uint8Array;
+  /** token → its claims and expiry (s); in insertion order, the oldest dropped first. */
+  readonly #verified = new Map<string, { claims: VisitorClaims; exp: number }>();
 
   constructor(
     secret: string,
@@ -39,6 +48,10 @@ export class VisitorTokens {
   }
 
   async verify(token: string): Promise<VisitorClaims> {
+    const known = this.#verified.get(token);
+    // The same expiry rule as jose's: expired once `exp` <= now (in whole seconds).
+    if (known && known.exp > Math.floor(this.now() / 1000)) return known.claims;
+    if (known) this.#verified.delete(token);
     try {
       const { payload } = await jwtVerify(token, this.#key, {
         issuer: ISSUER,
@@ -46,11 +59,13 @@ export class VisitorTokens {
         algorithms: ['HS256'],
         currentDate: new Date(this.now()),
       });
-      const { sub, tid, aid, org } = payload;
+      const { sub, tid, aid, org, exp } = payload;
       if (typeof sub !== 'string' || typeof tid !== 'string' || typeof aid !== 'string' || typeof org !== 'string') {
         throw new ApiError(401, 'unauthorized', 'The visitor token is missing claims.');
       }
-      return { visitorId: sub, tenantId: tid, avatarId: aid, origin: org };
+      const claims: VisitorClaims = { visitorId: sub, tenantId: tid, avatarId: aid, origin: org };
+      if (typeof exp === 'number') this.#remember(token, claims, exp);
+      return claims;
     } catch (error) {
       if (error instanceof ApiError) throw error;
       if (error instanceof errors.JWTExpired) {
@@ -58,5 +73,10 @@ export class VisitorTokens {
       }
       throw new ApiError(401, 'unauthorized', 'The visitor token is not valid.');
     }
+  }
+
+  #remember(token: string, claims: VisitorClaims, exp: number): void {
+    if (this.#verified.size >= VERIFIED_CACHE_SIZE) this.#verified.delete(this.#verified.keys().next().value!);
+    this.#verified.set(token, { claims, exp });
   }
 }

@@ -1,8 +1,8 @@
-import type { Row } from '@libsql/client';
-import type { Conversation, Message } from '@vibhava/protocol';
+import type { Conversation, Emotion, Message } from '@vibhava/protocol';
 import { and, desc, eq } from 'drizzle-orm';
 import type { VisitorClaims } from '../auth/visitor-token.js';
 import type { Database } from '../db/database.js';
+import { sqlRunner, type SqlRow, type SqlRunner } from '../db/sql-runner.js';
 import { conversations, messages } from '../db/schema.js';
 import { notFound } from '../http/api-error.js';
 import { newId } from '../ids.js';
@@ -19,6 +19,7 @@ export function toMessage(row: MessageRow): Message {
     status: row.status,
     inputTokens: row.inputTokens,
     outputTokens: row.outputTokens,
+    emotion: (row.emotion as Emotion | null) ?? null,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -33,11 +34,27 @@ export function toConversation(row: ConversationRow): Conversation {
   };
 }
 
+/** A visitor's conversation as the message path needs it. */
+export interface ConversationRef {
+  id: string;
+  avatarId: string;
+  /** The avatar version it began on (null for conversations from before versions). */
+  avatarVersion: number | null;
+  /** The avatar's tone adaptation so far (`persona/adaptation.ts`). */
+  toneState: Record<string, number> | null;
+}
+
 /** Conversations and messages, always scoped to one visitor of one avatar. */
 export class ConversationStore {
-  constructor(private readonly db: Database) {}
+  /** The message path's statements: prepared once on a local file. */
+  readonly #sql: SqlRunner;
 
-  async create(visitor: VisitorClaims): Promise<Conversation> {
+  constructor(private readonly db: Database) {
+    this.#sql = sqlRunner(db.$client);
+  }
+
+  /** Starts a conversation on the avatar's current version (`avatarVersion`), which it keeps. */
+  async create(visitor: VisitorClaims, options: { avatarVersion?: number } = {}): Promise<Conversation> {
     const now = new Date();
     const [row] = await this.db
       .insert(conversations)
@@ -46,6 +63,7 @@ export class ConversationStore {
         tenantId: visitor.tenantId,
         avatarId: visitor.avatarId,
         visitorId: visitor.visitorId,
+        avatarVersion: options.avatarVersion ?? null,
         createdAt: now,
         updatedAt: now,
       })
@@ -64,14 +82,53 @@ export class ConversationStore {
   }
 
   /** The visitor's own conversation, or a 404 (never another visitor's). Raw SQL: it is on every message's path. */
-  async get(visitor: VisitorClaims, conversationId: string): Promise<{ id: string; avatarId: string }> {
-    const result = await this.db.$client.execute({
-      sql: 'SELECT id, avatar_id FROM conversations WHERE id = ? AND visitor_id = ? AND avatar_id = ? AND tenant_id = ?',
-      args: [conversationId, visitor.visitorId, visitor.avatarId, visitor.tenantId],
-    });
-    const row = result.rows[0];
+  async get(visitor: VisitorClaims, conversationId: string): Promise<ConversationRef> {
+    const [row] = await this.#sql.all(
+      'SELECT id, avatar_id, avatar_version, tone_state FROM conversations WHERE id = ? AND visitor_id = ? AND avatar_id = ? AND tenant_id = ?',
+      [conversationId, visitor.visitorId, visitor.avatarId, visitor.tenantId],
+    );
     if (!row) throw notFound('The conversation');
-    return { id: String(row['id']), avatarId: String(row['avatar_id']) };
+    const version = row['avatar_version'];
+    const tone = row['tone_state'];
+    return {
+      id: String(row['id']),
+      avatarId: String(row['avatar_id']),
+      avatarVersion: version === null || version === undefined ? null : Number(version),
+      toneState: typeof tone === 'string' ? (JSON.parse(tone) as Record<string, number>) : null,
+    };
+  }
+
+  /** Saves the conversation's tone and logs each change with its reason (for the console). */
+  async saveTone(
+    ref: { tenantId: string; avatarId: string; conversationId: string; messageId: string | null },
+    state: Readonly<Record<string, number>>,
+    changes: ReadonlyArray<{ dimension: string; from: number; to: number; reason: string }>,
+  ): Promise<void> {
+    const now = Date.now();
+    await this.db.$client.batch(
+      [
+        {
+          sql: 'UPDATE conversations SET tone_state = ? WHERE id = ?',
+          args: [JSON.stringify(state), ref.conversationId],
+        },
+        ...changes.map((change) => ({
+          sql: `INSERT INTO tone_adaptations (tenant_id, avatar_id, conversation_id, message_id, dimension, from_value, to_value, reason, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          args: [
+            ref.tenantId,
+            ref.avatarId,
+            ref.conversationId,
+            ref.messageId,
+            change.dimension,
+            change.from,
+            change.to,
+            change.reason,
+            now,
+          ],
+        })),
+      ],
+      'write',
+    );
   }
 
   /** The latest `limit` messages, oldest first. */
@@ -95,13 +152,19 @@ export class ConversationStore {
     limit: number,
     staleAfterMs: number,
   ): Promise<{ history: Message[]; replyInProgress: boolean }> {
-    const result = await this.db.$client.execute({
-      sql: `SELECT id, conversation_id, role, content, status, input_tokens, output_tokens, created_at, updated_at
-            FROM messages WHERE conversation_id = ? AND status IN ('complete', 'partial', 'streaming')
-            ORDER BY seq DESC LIMIT ?`,
-      args: [conversationId, limit + 1],
-    });
-    const rows = result.rows.map(messageFromSql);
+    // One JSON array instead of ~200 values: the driver's cost is per value it hands to JS, and
+    // parsing one string is several times cheaper. Sorted here (the aggregate keeps no order).
+    const [found] = await this.#sql.all(
+      `SELECT json_group_array(json_array(seq, id, role, content, status, input_tokens, output_tokens, emotion,
+              created_at, updated_at)) AS turns
+       FROM (SELECT seq, id, role, content, status, input_tokens, output_tokens, emotion, created_at, updated_at
+             FROM messages WHERE conversation_id = ? AND status IN ('complete', 'partial', 'streaming')
+             ORDER BY seq DESC LIMIT ?)`,
+      [conversationId, limit + 1],
+    );
+    const rows = (JSON.parse(String(found?.['turns'] ?? '[]')) as TurnTuple[])
+      .sort((a, b) => b[0] - a[0])
+      .map((tuple) => messageFromTuple(conversationId, tuple));
     const latestStreaming = rows.find((m) => m.status === 'streaming');
     const replyInProgress = latestStreaming !== undefined && Date.now() - latestStreaming.updatedAt < staleAfterMs;
     const history = rows
@@ -112,20 +175,25 @@ export class ConversationStore {
     return { history, replyInProgress };
   }
 
-  /** Stores the visitor's message and an empty assistant placeholder in one transaction. */
-  async beginTurn(conversationId: string, content: string): Promise<{ userMessage: Message; assistantId: string }> {
+  /** Stores the visitor's message (with its detected emotion) and an empty assistant placeholder in one transaction. */
+  async beginTurn(
+    conversationId: string,
+    content: string,
+    options: { emotion?: Emotion | null } = {},
+  ): Promise<{ userMessage: Message; assistantId: string }> {
     const now = Date.now();
     const userId = newId('msg');
     const assistantId = newId('msg');
-    const insert = `INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`;
-    await this.db.$client.batch(
-      [
-        { sql: insert, args: [userId, conversationId, 'user', content, 'complete', now, now] },
-        { sql: insert, args: [assistantId, conversationId, 'assistant', '', 'streaming', now, now] },
-        { sql: 'UPDATE conversations SET updated_at = ? WHERE id = ?', args: [now, conversationId] },
-      ],
-      'write',
-    );
+    const emotion = options.emotion ?? null;
+    const insert = `INSERT INTO messages (id, conversation_id, role, content, status, emotion, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+    await this.#sql.write([
+      {
+        sql: insert,
+        args: [userId, conversationId, 'user', content, 'complete', emotion && JSON.stringify(emotion), now, now],
+      },
+      { sql: insert, args: [assistantId, conversationId, 'assistant', '', 'streaming', null, now, now] },
+      { sql: 'UPDATE conversations SET updated_at = ? WHERE id = ?', args: [now, conversationId] },
+    ]);
     const createdAt = new Date(now).toISOString();
     return {
       userMessage: {
@@ -136,6 +204,7 @@ export class ConversationStore {
         status: 'complete',
         inputTokens: null,
         outputTokens: null,
+        emotion,
         createdAt,
       },
       assistantId,
@@ -147,14 +216,14 @@ export class ConversationStore {
     values: Pick<
       MessageRow,
       'content' | 'status' | 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'provider' | 'model' | 'errorCode'
-    >,
+    > & { emotion?: Emotion | null },
   ): Promise<Message> {
-    const result = await this.db.$client.execute({
-      sql: `UPDATE messages SET content = ?, status = ?, input_tokens = ?, output_tokens = ?, cached_input_tokens = ?,
-              provider = ?, model = ?, error_code = ?, updated_at = ?
+    const [row] = await this.#sql.all(
+      `UPDATE messages SET content = ?, status = ?, input_tokens = ?, output_tokens = ?, cached_input_tokens = ?,
+              provider = ?, model = ?, error_code = ?, emotion = ?, updated_at = ?
             WHERE id = ?
-            RETURNING id, conversation_id, role, content, status, input_tokens, output_tokens, created_at, updated_at`,
-      args: [
+            RETURNING id, conversation_id, role, content, status, input_tokens, output_tokens, emotion, created_at, updated_at`,
+      [
         values.content,
         values.status,
         values.inputTokens,
@@ -163,11 +232,11 @@ export class ConversationStore {
         values.provider,
         values.model,
         values.errorCode,
+        values.emotion ? JSON.stringify(values.emotion) : null,
         Date.now(),
         assistantId,
       ],
-    });
-    const row = result.rows[0];
+    );
     // Gone while the reply streamed (its conversation or avatar was deleted).
     if (!row) throw new Error(`The message ${assistantId} no longer exists.`);
     const { updatedAt: _updatedAt, ...message } = messageFromSql(row);
@@ -175,7 +244,37 @@ export class ConversationStore {
   }
 }
 
-function messageFromSql(row: Row): Message & { updatedAt: number } {
+/** A message as `turnContext` reads it: seq, id, role, content, status, tokens, emotion, times. */
+type TurnTuple = [
+  seq: number,
+  id: string,
+  role: Message['role'],
+  content: string,
+  status: Message['status'],
+  inputTokens: number | null,
+  outputTokens: number | null,
+  emotion: string | null,
+  createdAt: number,
+  updatedAt: number,
+];
+
+function messageFromTuple(conversationId: string, tuple: TurnTuple): Message & { updatedAt: number } {
+  const [, id, role, content, status, inputTokens, outputTokens, emotion, createdAt, updatedAt] = tuple;
+  return {
+    id,
+    conversationId,
+    role,
+    content,
+    status,
+    inputTokens,
+    outputTokens,
+    emotion: emotion ? (JSON.parse(emotion) as Emotion) : null,
+    createdAt: new Date(createdAt).toISOString(),
+    updatedAt,
+  };
+}
+
+function messageFromSql(row: SqlRow): Message & { updatedAt: number } {
   const count = (value: unknown) => (value === null ? null : Number(value));
   return {
     id: String(row['id']),
@@ -185,6 +284,7 @@ function messageFromSql(row: Row): Message & { updatedAt: number } {
     status: row['status'] as Message['status'],
     inputTokens: count(row['input_tokens']),
     outputTokens: count(row['output_tokens']),
+    emotion: row['emotion'] ? (JSON.parse(String(row['emotion'])) as Emotion) : null,
     createdAt: new Date(Number(row['created_at'])).toISOString(),
     updatedAt: Number(row['updated_at']),
   };

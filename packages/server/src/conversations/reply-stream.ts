@@ -1,6 +1,20 @@
-import { encodeSseEvent, type Message, type ErrorInfo, type FinishReason, type StreamPart } from '@vibhava/protocol';
+import {
+  encodeSseEvent,
+  type EkmanEmotion,
+  type Emotion,
+  type ErrorInfo,
+  type FinishReason,
+  type Message,
+  type StreamPart,
+} from '@vibhava/protocol';
 import { ModelError, type ChatModel, type ChatPromptMessage, type FailedAttempt } from '../providers/chat-model.js';
 import type { ConversationStore } from './conversation-store.js';
+import {
+  AVATAR_REPLY_FORMAT,
+  AVATAR_REPLY_INSTRUCTION,
+  AvatarReplyParser,
+  toStructuredHistory,
+} from './structured-reply.js';
 
 export interface ReplySummary {
   messageId: string;
@@ -20,8 +34,18 @@ export interface ReplyStreamOptions {
   store: ConversationStore;
   model: ChatModel;
   conversationId: string;
+  /** The rendered system message. */
   persona: string;
+  /** Per-turn context (time, emotion, tone, lore) sent as a system note right before the visitor's message. */
+  turnNote?: string;
   content: string;
+  /** The visitor's detected emotion, stored with their message. */
+  visitorEmotion?: Emotion | null;
+  /**
+   * Ask the model for the avatar's expression through structured output and stream it as an
+   * `emotion` part. Default: when the model supports structured output.
+   */
+  expressive?: boolean;
   /** Aborted when the visitor disconnects or stops the reply. */
   signal: AbortSignal;
   /** The conversation's recent turns, oldest first (from `ConversationStore.turnContext`). */
@@ -30,6 +54,8 @@ export interface ReplyStreamOptions {
   log?: (message: string, error: unknown) => void;
   /** Told about each failed attempt that a retry or a fallback model took over from. */
   onFailedAttempt?: (attempt: FailedAttempt) => void;
+  /** Called once the visitor's message is stored, before the model is asked. */
+  onStarted?: (userMessage: Message) => void;
   /** Called once the reply is stored, with what the call used and how it went (ledger, budgets). */
   onSettled?: (summary: ReplySummary) => Promise<void>;
 }
@@ -41,12 +67,21 @@ export interface ReplyStreamOptions {
  */
 export async function createReplyStream(options: ReplyStreamOptions): Promise<ReadableStream<Uint8Array>> {
   const { store, model, conversationId, history } = options;
-  const { userMessage, assistantId } = await store.beginTurn(conversationId, options.content);
+  const { userMessage, assistantId } = await store.beginTurn(conversationId, options.content, {
+    emotion: options.visitorEmotion ?? null,
+  });
+  options.onStarted?.(userMessage);
+  const expressive = options.expressive ?? model.structuredOutput === true;
   const prompt: ChatPromptMessage[] = [
-    { role: 'system', content: options.persona },
-    ...history.map((m) => ({ role: m.role, content: m.content })),
+    { role: 'system', content: expressive ? `${options.persona}\n\n${AVATAR_REPLY_INSTRUCTION}` : options.persona },
+    ...history.map((m): ChatPromptMessage => {
+      const message = { role: m.role, content: m.content };
+      return expressive ? toStructuredHistory(message, m.emotion?.ekman) : message;
+    }),
+    ...(options.turnNote ? [{ role: 'system' as const, content: options.turnNote }] : []),
     { role: 'user', content: options.content },
   ];
+  const parser = expressive ? new AvatarReplyParser() : undefined;
   const encoder = new TextEncoder();
   const abort = new AbortController();
   const onAbort = () => abort.abort(options.signal.reason);
@@ -64,6 +99,7 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
       send({ type: 'start', conversationId, userMessage, assistantMessageId: assistantId });
       send({ type: 'text-start', id: assistantId });
       let text = '';
+      let expression: EkmanEmotion | undefined;
       let usage: { inputTokens: number; outputTokens: number; cachedInputTokens?: number } | undefined;
       let finishReason: FinishReason = 'stop';
       let error: ErrorInfo | undefined;
@@ -77,11 +113,30 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
           conversationKey: conversationId,
           ...(options.onFailedAttempt ? { onFailedAttempt: options.onFailedAttempt } : {}),
           ...(options.maxOutputTokens ? { maxOutputTokens: options.maxOutputTokens } : {}),
+          ...(expressive ? { responseFormat: AVATAR_REPLY_FORMAT } : {}),
+          // The next turn begins with this turn's prompt (less its note) and this reply.
+          nextTurnPrefix: (reply) => [
+            ...prompt.filter((m) => m.content !== options.turnNote || m.role !== 'system'),
+            { role: 'assistant', content: reply },
+          ],
         })) {
           if (part.type === 'text-delta') {
-            ttftMs ??= performance.now() - started;
-            text += part.delta;
-            send({ type: 'text-delta', id: assistantId, delta: part.delta });
+            if (!parser) {
+              ttftMs ??= performance.now() - started;
+              text += part.delta;
+              send({ type: 'text-delta', id: assistantId, delta: part.delta });
+              continue;
+            }
+            for (const event of parser.push(part.delta)) {
+              if (event.type === 'emotion') {
+                expression = event.emotion;
+                send({ type: 'emotion', id: assistantId, emotion: event.emotion });
+              } else {
+                ttftMs ??= performance.now() - started;
+                text += event.delta;
+                send({ type: 'text-delta', id: assistantId, delta: event.delta });
+              }
+            }
           } else if (part.type === 'usage') {
             usage = part;
           } else if (part.type === 'model') {
@@ -116,6 +171,7 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
         provider: answering.provider,
         model: answering.modelId,
         errorCode: error?.code ?? (finishReason === 'aborted' ? 'aborted' : null),
+        emotion: expression ? { label: expression, ekman: expression, intensity: 1 } : null,
       } as const;
       let message: Message;
       try {
@@ -132,6 +188,7 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
           status: final.status,
           inputTokens: final.inputTokens,
           outputTokens: final.outputTokens,
+          emotion: final.emotion,
         };
       }
       send({ type: 'finish', message, finishReason });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
+import { LocalClient } from './local-client.js';
 import * as schema from './schema.js';
 
 export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
@@ -21,22 +22,28 @@ const migrationsFolder =
     existsSync(resolve(dir, 'meta/_journal.json')),
   ) ?? resolve(here, '../drizzle');
 
-/** Opens the database and brings its schema up to date (migrations are idempotent). */
+/** The path of a `file:` URL (`file:/abs`, `file:///abs`, `file:relative`, `file::memory:`). */
+function filePath(url: string): string {
+  const path = url.startsWith('file://') ? fileURLToPath(url.replace(/\?.*$/, '')) : url.slice('file:'.length);
+  return path.replace(/\?.*$/, '');
+}
+
+/**
+ * Opens the database and brings its schema up to date (migrations are idempotent). A database
+ * file is opened with `LocalClient` (statements prepared once, WAL, busy timeout); a libSQL
+ * server (`libsql://`, `http(s)://`, `ws(s)://`: several instances) and an in-memory database
+ * with `@libsql/client`.
+ */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  if (options.url.startsWith('file:')) {
-    mkdirSync(dirname(options.url.slice('file:'.length)), { recursive: true });
+  let client: Client;
+  const path = options.url.startsWith('file:') ? filePath(options.url) : undefined;
+  if (path !== undefined && !path.includes(':memory:')) {
+    mkdirSync(dirname(path), { recursive: true });
+    client = new LocalClient({ path });
+  } else {
+    client = createClient({ url: options.url, ...(options.authToken ? { authToken: options.authToken } : {}) });
+    await client.execute('PRAGMA foreign_keys = ON');
   }
-  const client = createClient({ url: options.url, ...(options.authToken ? { authToken: options.authToken } : {}) });
-  if (options.url.startsWith('file:')) {
-    // WAL lets readers proceed while a reply is being written; the timeout rides out brief locks
-    // from a second process on the same file.
-    await client.execute('PRAGMA journal_mode = WAL');
-    // In WAL mode NORMAL is safe from corruption and skips an fsync per commit (a power cut can
-    // lose the last few commits, never the database).
-    await client.execute('PRAGMA synchronous = NORMAL');
-    await client.execute('PRAGMA busy_timeout = 5000');
-  }
-  await client.execute('PRAGMA foreign_keys = ON');
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
   return db;

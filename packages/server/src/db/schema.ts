@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () =>
   integer('created_at', { mode: 'timestamp_ms' })
@@ -53,10 +53,68 @@ export const avatars = sqliteTable(
     limitMessage: text('limit_message'),
     /** Models that take over, in order, when the default model keeps failing. */
     fallbackModels: text('fallback_models', { mode: 'json' }).$type<string[]>(),
+    /** The full persona (see `persona/avatar-profile.ts`); null for avatars made before profiles. */
+    profile: text('profile', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** Bumped on every change; each version's profile is kept in `avatar_versions`. */
+    version: integer('version').notNull().default(1),
+    /** The character card it was imported from, as read: unknown fields survive export. */
+    card: text('card', { mode: 'json' }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [index('avatars_tenant_idx').on(t.tenantId)],
+);
+
+/** Every version of an avatar's profile: a conversation keeps answering with the version it began on. */
+export const avatarVersions = sqliteTable(
+  'avatar_versions',
+  {
+    avatarId: text('avatar_id')
+      .notNull()
+      .references(() => avatars.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    profile: text('profile', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.avatarId, t.version] })],
+);
+
+/** Images and files of an avatar (expression images, a card's picture and assets), served publicly by id. */
+export const avatarAssets = sqliteTable(
+  'avatar_assets',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    avatarId: text('avatar_id')
+      .notNull()
+      .references(() => avatars.id, { onDelete: 'cascade' }),
+    /** Its path in the card (`assets/icon/main.png`) or a name the admin chose. */
+    name: text('name').notNull(),
+    contentType: text('content_type').notNull(),
+    bytes: blob('bytes', { mode: 'buffer' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('avatar_assets_avatar_idx').on(t.avatarId)],
+);
+
+/** A tenant's own personality templates, beside the built-in ones. */
+export const personalityTemplates = sqliteTable(
+  'personality_templates',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    profile: text('profile', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('personality_templates_tenant_idx').on(t.tenantId)],
 );
 
 export const visitors = sqliteTable(
@@ -94,6 +152,10 @@ export const conversations = sqliteTable(
       .notNull()
       .references(() => visitors.id, { onDelete: 'cascade' }),
     title: text('title'),
+    /** The avatar version this conversation began on; null: the avatar's current version. */
+    avatarVersion: integer('avatar_version'),
+    /** The avatar's current tone adaptation for this conversation (`persona/adaptation.ts`). */
+    toneState: text('tone_state', { mode: 'json' }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -118,6 +180,8 @@ export const messages = sqliteTable(
     provider: text('provider'),
     model: text('model'),
     errorCode: text('error_code'),
+    /** `{ label, ekman, intensity }`: the visitor's emotion, or the avatar's expression on replies. */
+    emotion: text('emotion', { mode: 'json' }).$type<{ label: string; ekman: string; intensity: number }>(),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -280,4 +344,45 @@ export const errorGroups = sqliteTable(
     sample: text('sample', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   },
   (t) => [index('error_groups_tenant_idx').on(t.tenantId, t.lastSeenAt)],
+);
+
+/** A visitor's thumbs up or down on a reply; a second vote on the same reply replaces the first. */
+export const messageFeedback = sqliteTable(
+  'message_feedback',
+  {
+    messageId: text('message_id')
+      .primaryKey()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    rating: text('rating', { enum: ['up', 'down'] }).notNull(),
+    reason: text('reason'),
+    comment: text('comment'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('message_feedback_conversation_idx').on(t.conversationId, t.createdAt)],
+);
+
+/** Every change the avatar made to its tone, and why, for the console. */
+export const toneAdaptations = sqliteTable(
+  'tone_adaptations',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    avatarId: text('avatar_id').notNull(),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    /** The visitor message that led to the change. */
+    messageId: text('message_id'),
+    dimension: text('dimension').notNull(),
+    fromValue: real('from_value').notNull(),
+    toValue: real('to_value').notNull(),
+    reason: text('reason').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('tone_adaptations_avatar_idx').on(t.tenantId, t.avatarId, t.seq)],
 );

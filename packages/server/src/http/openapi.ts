@@ -4,7 +4,7 @@ import { toJSONSchema, type z } from 'zod';
 type Schema = z.core.$ZodType;
 
 export interface RouteDoc {
-  method: 'get' | 'post' | 'delete' | 'patch';
+  method: 'get' | 'post' | 'put' | 'delete' | 'patch';
   /** OpenAPI path, `{param}` style. */
   path: string;
   summary: string;

@@ -12,6 +12,8 @@ export interface TakeResult {
   retryAfterMs: number;
   /** How long until the bucket is full again. */
   resetMs: number;
+  /** The bucket's exact level after this take (fractional; below zero while it is in debt). */
+  level: number;
 }
 
 /**
@@ -22,6 +24,12 @@ export interface TakeResult {
 export interface RateLimitStore {
   readonly name: string;
   take(key: string, policy: TokenBucketPolicy, options?: { cost?: number; now?: number }): Promise<TakeResult>;
+  /**
+   * Reports `consumed` tokens already admitted elsewhere (by an in-process cache of this bucket):
+   * refills, subtracts them whatever the level (a bucket can go into debt, down to minus its
+   * capacity) and returns the level, in the same atomic step.
+   */
+  settle?(key: string, policy: TokenBucketPolicy, options: { consumed: number; now?: number }): Promise<number>;
   /** Whether the store answers (Redis: PING). */
   health?(): Promise<{ ok: boolean; detail?: string }>;
   close?(): Promise<void>;

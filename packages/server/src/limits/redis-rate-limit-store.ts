@@ -26,6 +26,28 @@ redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / per_ms) + 1000)
 return { math.floor(tokens * 1000), allowed }
 `;
 
+// KEYS[1] bucket; ARGV: capacity, refill per ms, consumed, now (ms). Subtracts `consumed` whatever
+// the level, down to minus the capacity. Returns the level * 1000.
+const SETTLE_SCRIPT = `
+local capacity = tonumber(ARGV[1])
+local per_ms = tonumber(ARGV[2])
+local consumed = tonumber(ARGV[3])
+local now = tonumber(ARGV[4])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'updated_at')
+local tokens = tonumber(state[1])
+local updated = tonumber(state[2])
+if tokens == nil then
+  tokens = capacity
+  updated = now
+end
+tokens = math.max(-capacity, math.min(capacity, tokens + math.max(0, now - updated) * per_ms) - consumed)
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'updated_at', tostring(math.max(updated, now)))
+redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / per_ms) + 1000)
+return math.floor(tokens * 1000)
+`;
+
+type ScriptCommand<T> = (...args: Array<string | number>) => Promise<T>;
+
 /** Token buckets in Redis (for several instances): one Lua script per take, atomic on the server. */
 export class RedisRateLimitStore implements RateLimitStore {
   readonly name = 'redis';
@@ -35,6 +57,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   constructor(options: { url: string; keyPrefix?: string }) {
     this.#redis = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
     this.#redis.defineCommand('vibhavaTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
+    this.#redis.defineCommand('vibhavaSettle', { numberOfKeys: 1, lua: SETTLE_SCRIPT });
     this.#prefix = options.keyPrefix ?? 'vibhava:rl:';
   }
 
@@ -45,11 +68,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   ): Promise<TakeResult> {
     const cost = options.cost ?? 1;
     const now = options.now ?? Date.now();
-    const take = (this.#redis as unknown as Record<string, (...args: unknown[]) => Promise<[number, number]>>)[
-      'vibhavaTake'
-    ]!;
-    const [milliTokens, allowed] = await take.call(
-      this.#redis,
+    const [milliTokens, allowed] = await this.#script<[number, number]>('vibhavaTake')(
       this.#prefix + key,
       policy.capacity,
       policy.refillPerSecond / 1000,
@@ -57,6 +76,23 @@ export class RedisRateLimitStore implements RateLimitStore {
       now,
     );
     return takeResult(policy, milliTokens / 1000, allowed === 1, cost);
+  }
+
+  async settle(key: string, policy: TokenBucketPolicy, options: { consumed: number; now?: number }): Promise<number> {
+    const milliTokens = await this.#script<number>('vibhavaSettle')(
+      this.#prefix + key,
+      policy.capacity,
+      policy.refillPerSecond / 1000,
+      options.consumed,
+      options.now ?? Date.now(),
+    );
+    return milliTokens / 1000;
+  }
+
+  /** A command defined with `defineCommand` (ioredis adds them to the instance, untyped). */
+  #script<T>(name: string): ScriptCommand<T> {
+    const command = (this.#redis as unknown as Record<string, ScriptCommand<T>>)[name]!;
+    return (...args) => command.apply(this.#redis, args);
   }
 
   async health(): Promise<{ ok: boolean; detail?: string }> {

@@ -17,7 +17,7 @@ export function corsForKnownOrigins(isKnownOrigin: (origin: string) => Promise<b
         status: 204,
         headers: {
           'access-control-allow-origin': origin,
-          'access-control-allow-methods': 'GET, POST, OPTIONS',
+          'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
           'access-control-allow-headers': 'authorization, content-type',
           'access-control-max-age': '600',
           vary: 'Origin',

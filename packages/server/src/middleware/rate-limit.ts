@@ -38,23 +38,19 @@ export function rateLimit(
   onRefused: (rule: string) => void = () => {},
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const taken: Array<{ rule: RateLimitRule; result: TakeResult }> = [];
+    // The refusal with the longest wait, else the rule with the fewest tokens left (first on ties).
+    let refused: { rule: RateLimitRule; result: TakeResult } | undefined;
+    let tightest: { rule: RateLimitRule; result: TakeResult } | undefined;
     for (const rule of rules) {
       const key = await rule.key(c);
       if (key === undefined) continue;
-      taken.push({ rule, result: await store.take(`${scope}:${rule.name}:${key}`, rule.policy) });
+      const result = await store.take(`${scope}:${rule.name}:${key}`, rule.policy);
+      if (!result.allowed && (!refused || result.retryAfterMs > refused.result.retryAfterMs))
+        refused = { rule, result };
+      if (!tightest || result.remaining < tightest.result.remaining) tightest = { rule, result };
     }
-    const refused = taken
-      .filter((t) => !t.result.allowed)
-      .sort((a, b) => b.result.retryAfterMs - a.result.retryAfterMs)[0];
-    const tightest = refused ?? [...taken].sort((a, b) => a.result.remaining - b.result.remaining)[0];
-    const setHeaders = (headers: Headers) => {
-      if (!tightest) return;
-      const { rule, result } = tightest;
-      const windowSeconds = Math.round(rule.policy.capacity / rule.policy.refillPerSecond);
-      headers.set('RateLimit-Policy', `"${rule.name}";q=${rule.policy.capacity};w=${windowSeconds}`);
-      headers.set('RateLimit', `"${rule.name}";r=${result.remaining};t=${Math.ceil(result.resetMs / 1000)}`);
-    };
+    const shown = refused ?? tightest;
+    const policyHeader = shown && policyHeaders(shown.rule, shown.result);
     if (refused) {
       onRefused(`${scope}:${refused.rule.name}`);
       const seconds = Math.max(1, Math.ceil(refused.result.retryAfterMs / 1000));
@@ -66,13 +62,24 @@ export function rateLimit(
       );
       const response = c.json(error.toBody(), 429);
       response.headers.set('Retry-After', String(seconds));
-      setHeaders(response.headers);
+      response.headers.set('RateLimit-Policy', policyHeader!.policy);
+      response.headers.set('RateLimit', policyHeader!.state);
       return response;
     }
     // Set before the handler runs, so responses it builds (streams included) carry them.
-    const headers = new Headers();
-    setHeaders(headers);
-    headers.forEach((value, name) => c.header(name, value));
+    if (policyHeader) {
+      c.header('RateLimit-Policy', policyHeader.policy);
+      c.header('RateLimit', policyHeader.state);
+    }
     await next();
+  };
+}
+
+/** The IETF `RateLimit-Policy` and `RateLimit` header values of one rule's take. */
+function policyHeaders(rule: RateLimitRule, result: TakeResult): { policy: string; state: string } {
+  const windowSeconds = Math.round(rule.policy.capacity / rule.policy.refillPerSecond);
+  return {
+    policy: `"${rule.name}";q=${rule.policy.capacity};w=${windowSeconds}`,
+    state: `"${rule.name}";r=${result.remaining};t=${Math.ceil(result.resetMs / 1000)}`,
   };
 }

@@ -5,6 +5,13 @@ export interface ChatPromptMessage {
   content: string;
 }
 
+/** A JSON schema the reply must follow (an object whose properties are written in order). */
+export interface StructuredOutput {
+  /** A short name for the format (OpenAI's `json_schema.name`; the local model's grammar cache key). */
+  name: string;
+  schema: Record<string, unknown>;
+}
+
 export interface ChatStreamOptions {
   messages: readonly ChatPromptMessage[];
   signal: AbortSignal;
@@ -15,6 +22,17 @@ export interface ChatStreamOptions {
    * keeps the conversation's KV cache under it, so turn 2 does not re-read turn 1.
    */
   conversationKey?: string;
+  /**
+   * Make the reply a JSON document of this schema (OpenAI structured outputs; a grammar for the
+   * local model). Only passed to models whose `structuredOutput` is true.
+   */
+  responseFormat?: StructuredOutput;
+  /**
+   * How the next turn's prompt will begin once this reply is `reply` (the model's raw output).
+   * A model with a cache of its own (the local model's KV cache) may load it while the visitor
+   * reads, so the next turn starts from a warm cache.
+   */
+  nextTurnPrefix?: (reply: string) => ChatPromptMessage[];
   /** Told about each failed attempt that was retried or handed to a fallback model. */
   onFailedAttempt?: (attempt: FailedAttempt) => void;
 }
@@ -37,6 +55,8 @@ export type ModelStreamPart =
 export interface ChatModel {
   readonly provider: string;
   readonly modelId: string;
+  /** Whether the model honours `responseFormat` (structured output). */
+  readonly structuredOutput?: boolean;
   /** Streams a reply. Failures are thrown as `ModelError`; an abort ends the stream early. */
   stream(options: ChatStreamOptions): AsyncIterable<ModelStreamPart>;
   /** Whether the model can be used now (keys present, weights loaded). */

@@ -7,7 +7,13 @@ import { OpenAIChatModel } from './openai/openai-chat-model.js';
 
 export interface ProviderSettings {
   provider: 'auto' | 'openai' | 'local';
-  openai?: { apiKey?: string | undefined; baseURL?: string | undefined; model: string };
+  openai?: {
+    apiKey?: string | undefined;
+    baseURL?: string | undefined;
+    model: string;
+    /** Whether the server supports structured outputs (`json_schema`). Default true. */
+    structuredOutput?: boolean | undefined;
+  };
   local?: {
     modelPath?: string | undefined;
     modelsDir: string;
@@ -29,6 +35,7 @@ const factories: Record<'openai' | 'local', Factory> = {
       apiKey: openai.apiKey,
       model: openai.model,
       ...(openai.baseURL ? { baseURL: openai.baseURL } : {}),
+      ...(openai.structuredOutput === undefined ? {} : { structuredOutput: openai.structuredOutput }),
     });
   },
   async local(settings) {
@@ -80,6 +87,7 @@ export function createModelDirectory(settings: ProviderSettings, primary: ChatMo
       apiKey: openai.apiKey,
       model: modelId,
       ...(openai.baseURL ? { baseURL: openai.baseURL } : {}),
+      ...(openai.structuredOutput === undefined ? {} : { structuredOutput: openai.structuredOutput }),
     });
     cache.set(modelId, model);
     return model;

@@ -19,6 +19,7 @@ export interface ResilienceOptions {
 export class ResilientChatModel implements ChatModel {
   readonly provider: string;
   readonly modelId: string;
+  readonly structuredOutput: boolean;
 
   constructor(
     private readonly chain: readonly ChatModel[],
@@ -27,6 +28,7 @@ export class ResilientChatModel implements ChatModel {
     if (chain.length === 0) throw new Error('ResilientChatModel needs at least one model.');
     this.provider = chain[0]!.provider;
     this.modelId = chain[0]!.modelId;
+    this.structuredOutput = chain[0]!.structuredOutput ?? false;
   }
 
   async *stream(options: ChatStreamOptions): AsyncGenerator<ModelStreamPart> {
@@ -47,7 +49,10 @@ export class ResilientChatModel implements ChatModel {
         );
         try {
           yield { type: 'model', provider: model.provider, modelId: model.modelId };
-          for await (const part of model.stream({ ...options, signal: attemptAbort.signal })) {
+          // A fallback without structured output answers in plain text; the reply parser takes both.
+          const { responseFormat, ...rest } = options;
+          const request = model.structuredOutput && responseFormat ? { ...rest, responseFormat } : rest;
+          for await (const part of model.stream({ ...request, signal: attemptAbort.signal })) {
             if (part.type === 'text-delta' && !streamed) {
               streamed = true;
               clearTimeout(timer);

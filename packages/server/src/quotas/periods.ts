@@ -73,8 +73,26 @@ function addDays(date: LocalDate, days: number): LocalDate {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** The quota period containing `now` in the tenant's time zone, and when it resets. */
+/** The last window computed per period and time zone, with the instant it was computed for. */
+const recentWindows = new Map<string, { from: number; window: PeriodWindow }>();
+
+/**
+ * The quota period containing `now` in the tenant's time zone, and when it resets. Every
+ * message asks for it, so the last window per period and zone is kept: it holds for any `now`
+ * from the instant it was computed for until it resets.
+ */
 export function periodWindow(period: QuotaPeriod, timeZone: string, now: Date): PeriodWindow {
+  const cacheKey = `${period} ${timeZone}`;
+  const at = now.getTime();
+  const recent = recentWindows.get(cacheKey);
+  if (recent && recent.from <= at && at < recent.window.resetsAt.getTime()) return recent.window;
+  const window = computeWindow(period, timeZone, now);
+  if (recentWindows.size > 1000) recentWindows.clear();
+  recentWindows.set(cacheKey, { from: at, window });
+  return window;
+}
+
+function computeWindow(period: QuotaPeriod, timeZone: string, now: Date): PeriodWindow {
   const today = localDate(now, timeZone);
   if (period === 'day') {
     return {

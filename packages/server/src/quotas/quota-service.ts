@@ -1,6 +1,6 @@
-import type { Client } from '@libsql/client';
 import { and, eq, isNull, or } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
+import { sqlRunner, type SqlRunner } from '../db/sql-runner.js';
 import { quotas, tenants } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { periodWindow, type QuotaPeriod } from './periods.js';
@@ -46,13 +46,14 @@ function subjectOf(quota: QuotaRow, who: QuotaSubject): string {
  * requests at the boundary admit exactly the limit.
  */
 export class QuotaService {
-  readonly #client: Client;
+  /** Prepared once per statement shape on a local file. */
+  readonly #sql: SqlRunner;
 
   constructor(
     private readonly db: Database,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.#client = db.$client;
+    this.#sql = sqlRunner(db.$client);
   }
 
   async create(input: NewQuota): Promise<QuotaRow> {
@@ -73,6 +74,11 @@ export class QuotaService {
    * A tenant's quotas and time zone, read at most once a second per tenant: every message needs
    * them twice, and a changed quota takes effect within a second.
    */
+  /** The tenant's IANA time zone (cached with its budget settings). */
+  async tenantTimeZone(tenantId: string): Promise<string> {
+    return (await this.#tenantSettings(tenantId)).timeZone;
+  }
+
   #tenantSettings(tenantId: string): Promise<{ quotas: QuotaRow[]; timeZone: string }> {
     let cache = settingsCache.get(this.db);
     if (!cache) settingsCache.set(this.db, (cache = new Map()));
@@ -141,8 +147,8 @@ export class QuotaService {
     ]);
     const counting = rows.some((r) => r.quota.metric === 'messages');
     if (counting) {
-      const result = await this.#client.execute({
-        sql: `WITH wanted (quota_id, subject, period, lim, counts) AS (VALUES ${values})
+      const admitted = await this.#sql.all(
+        `WITH wanted (quota_id, subject, period, lim, counts) AS (VALUES ${values})
               INSERT INTO quota_usage (quota_id, subject, period, used)
               SELECT quota_id, subject, period, 1 FROM wanted
               WHERE counts = 1 AND NOT EXISTS (
@@ -153,8 +159,8 @@ export class QuotaService {
               ON CONFLICT (quota_id, subject, period) DO UPDATE SET used = used + 1
               RETURNING quota_id`,
         args,
-      });
-      if (result.rows.length > 0) return this.#softLimits(rows);
+      );
+      if (admitted.length > 0) return this.#softLimits(rows);
     }
     // Refused (or only token and cost quotas): find the quota that is used up.
     for (const row of rows) {
@@ -165,11 +171,11 @@ export class QuotaService {
   }
 
   async #used(row: { quota: QuotaRow; subject: string; window: { key: string } }): Promise<number> {
-    const result = await this.#client.execute({
-      sql: 'SELECT used FROM quota_usage WHERE quota_id = ? AND subject = ? AND period = ?',
-      args: [row.quota.id, row.subject, row.window.key],
-    });
-    return Number(result.rows[0]?.['used'] ?? 0);
+    const [found] = await this.#sql.all(
+      'SELECT used FROM quota_usage WHERE quota_id = ? AND subject = ? AND period = ?',
+      [row.quota.id, row.subject, row.window.key],
+    );
+    return Number(found?.['used'] ?? 0);
   }
 
   /** The degrade step: the first budget past its soft limit names the model to answer with. */
@@ -191,7 +197,7 @@ export class QuotaService {
     const timeZone = settings.timeZone;
     const now = this.now();
     await withBusyRetry(() =>
-      this.#client.batch(
+      this.#sql.write(
         list.map((quota) => ({
           sql: `INSERT INTO quota_usage (quota_id, subject, period, used) VALUES (?, ?, ?, ?)
               ON CONFLICT (quota_id, subject, period) DO UPDATE SET used = used + excluded.used`,
@@ -202,7 +208,6 @@ export class QuotaService {
             quota.metric === 'tokens' ? usage.tokens : usage.costMicroUsd,
           ],
         })),
-        'write',
       ),
     );
   }
@@ -215,19 +220,16 @@ export class QuotaService {
     return Promise.all(
       list.map(async (quota) => {
         const window = periodWindow(quota.period, timeZone, now);
-        const result = await this.#client.execute({
-          sql: 'SELECT used FROM quota_usage WHERE quota_id = ? AND subject = ? AND period = ?',
-          args: [quota.id, subjectOf(quota, who), window.key],
-        });
-        return { quota, used: Number(result.rows[0]?.['used'] ?? 0), resetsAt: window.resetsAt };
+        const used = await this.#used({ quota, subject: subjectOf(quota, who), window });
+        return { quota, used, resetsAt: window.resetsAt };
       }),
     );
   }
 }
 
 /**
- * A write transaction on a file opens its own connection, without the main connection's busy
- * timeout: wait out another process's write lock here, with jitter, for up to `deadlineMs`.
+ * Waits out another process's write lock past the connection's busy timeout (or on a libSQL
+ * server, which answers SQLITE_BUSY at once), with jitter, for up to `deadlineMs`.
  */
 async function withBusyRetry<T>(run: () => Promise<T>, deadlineMs = 10_000): Promise<T> {
   const started = performance.now();

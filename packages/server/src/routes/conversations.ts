@@ -2,6 +2,8 @@ import {
   ConversationListSchema,
   ConversationSchema,
   CreateConversationRequestSchema,
+  FeedbackRequestSchema,
+  FeedbackSchema,
   IdSchema,
   MessageListSchema,
   SendMessageRequestSchema,
@@ -11,7 +13,13 @@ import { Hono } from 'hono';
 import { z } from 'zod/mini';
 import type { VisitorTokens } from '../auth/visitor-token.js';
 import { AvatarCache } from '../avatars/avatar-cache.js';
+import { loreForTurn } from '../avatars/avatar-lore.js';
+import { AvatarProfiles } from '../avatars/avatar-profiles.js';
+import { composeTurn } from '../avatars/avatar-turn.js';
+import { loadEmotionClassifier } from '../emotion/emotion-classifier.js';
+import { DEFAULT_ADAPTATION_BOUNDS, NEUTRAL_TONE, TONE_WINDOW, adaptTone, type ToneState } from '../persona/index.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
+import { FeedbackStore } from '../conversations/feedback-store.js';
 import { createReplyStream, type ReplySummary } from '../conversations/reply-stream.js';
 import type { Database } from '../db/database.js';
 import { ApiError, notFound } from '../http/api-error.js';
@@ -34,6 +42,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { clientIp, perMinute, rateLimit } from '../middleware/rate-limit.js';
 
 const ConversationParams = z.object({ conversationId: IdSchema });
+const MessageParams = z.object({ conversationId: IdSchema, messageId: IdSchema });
 /** Recent turns sent with each message (the context manager of the memory issue will budget this). */
 const HISTORY_TURNS = 20;
 const authErrors = {
@@ -94,6 +103,23 @@ export const conversationDocs: RouteDoc[] = [
       ...authErrors,
     },
   },
+  {
+    method: 'put',
+    path: '/v1/conversations/{conversationId}/messages/{messageId}/feedback',
+    summary: 'Rate a reply: thumbs up or down, with an optional reason',
+    description:
+      'One vote per reply; voting again replaces it. Reasons such as `too_long` steer the avatar’s tone adaptation.',
+    auth: 'visitor',
+    params: { conversationId: IdSchema, messageId: IdSchema },
+    body: FeedbackRequestSchema,
+    responses: {
+      200: { description: 'The stored vote', schema: FeedbackSchema },
+      400: { description: 'Invalid vote, or the message is not a reply' },
+      404: { description: 'No such reply in this visitor’s conversation' },
+      409: { description: 'The reply is still being written' },
+      ...authErrors,
+    },
+  },
 ];
 
 export interface ConversationRouteDeps {
@@ -111,8 +137,15 @@ export interface ConversationRouteDeps {
 
 export function conversationRoutes(deps: ConversationRouteDeps) {
   const store = new ConversationStore(deps.db);
+  const feedback = new FeedbackStore(deps.db);
   const quotas = new QuotaService(deps.db);
   const avatarCache = new AvatarCache(deps.db);
+  const profiles = new AvatarProfiles(deps.db);
+  // Loaded once. Without it (a broken install) replies still work, just without the visitor's emotion.
+  const emotions = loadEmotionClassifier().catch((error: unknown) => {
+    deps.log('Loading the emotion classifier failed; visitor emotions are off', error);
+    return null;
+  });
   const { limits } = deps;
   const limitMessages = rateLimit(
     limits.store,
@@ -126,13 +159,30 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
   return new Hono<AppEnv>()
     .use('*', visitorAuth(deps.tokens))
     .get('/', async (c) => c.json({ conversations: await store.list(c.var.visitor) }, 200))
-    .post('/', validate('json', CreateConversationRequestSchema), async (c) =>
-      c.json(await store.create(c.var.visitor), 201),
-    )
+    .post('/', validate('json', CreateConversationRequestSchema), async (c) => {
+      // The conversation keeps the avatar version it began on: later edits don't rewrite it.
+      const avatar = await avatarCache.get(c.var.visitor.avatarId);
+      return c.json(await store.create(c.var.visitor, avatar ? { avatarVersion: avatar.version } : {}), 201);
+    })
     .get('/:conversationId/messages', validate('param', ConversationParams), async (c) => {
       const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);
-      return c.json({ messages: await store.messages(conversation.id) }, 200);
+      const [messages, votes] = await Promise.all([
+        store.messages(conversation.id),
+        feedback.recent(conversation.id, 500),
+      ]);
+      const ratings = new Map(votes.map((v) => [v.messageId, v.rating]));
+      return c.json({ messages: messages.map((m) => ({ ...m, feedback: ratings.get(m.id) ?? null })) }, 200);
     })
+    .put(
+      '/:conversationId/messages/:messageId/feedback',
+      validate('param', MessageParams),
+      validate('json', FeedbackRequestSchema),
+      async (c) => {
+        const { conversationId, messageId } = c.req.valid('param');
+        const conversation = await store.get(c.var.visitor, conversationId);
+        return c.json(await feedback.rate(conversation.id, messageId, c.req.valid('json')), 200);
+      },
+    )
     .post(
       '/:conversationId/messages',
       validate('param', ConversationParams),
@@ -141,7 +191,10 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
       async (c) => {
         const { content } = c.req.valid('json');
         const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);
-        const turn = await store.turnContext(conversation.id, HISTORY_TURNS, 120_000);
+        const [turn, votes] = await Promise.all([
+          store.turnContext(conversation.id, HISTORY_TURNS, 120_000),
+          feedback.recent(conversation.id, TONE_WINDOW),
+        ]);
         if (turn.replyInProgress) {
           throw new ApiError(
             409,
@@ -152,6 +205,36 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
         const avatar = await avatarCache.get(conversation.avatarId);
         if (!avatar) throw notFound('The avatar');
         const visitor = c.var.visitor;
+        const profile = await profiles.forConversation(avatar, conversation.avatarVersion);
+        // The visitor's emotion: stored with their message, and a tone hint for the reply.
+        const detected = (await emotions)?.classify(content);
+        const visitorEmotion = detected
+          ? { label: detected.label, ekman: detected.ekman, intensity: detected.intensity }
+          : undefined;
+        const visitorMessages = [...turn.history.filter((m) => m.role === 'user').map((m) => m.content), content];
+        const tone = adaptTone({
+          bounds: profile.adaptation ?? DEFAULT_ADAPTATION_BOUNDS,
+          ...(visitorEmotion ? { visitorEmotion } : {}),
+          recentFeedback: votes.map((v) => ({
+            rating: v.rating,
+            at: v.createdAt,
+            ...(v.reason ? { reason: v.reason } : {}),
+          })),
+          recentVisitorMessages: visitorMessages.slice(-TONE_WINDOW),
+          previous: { ...NEUTRAL_TONE, ...(conversation.toneState as Partial<ToneState> | null) },
+        });
+        const lore = loreForTurn(profile, [...turn.history.map((m) => m.content), content]);
+        const prompt = composeTurn({
+          avatarKey: `${avatar.id}@${conversation.avatarVersion ?? avatar.version}`,
+          profile,
+          visitor: { verified: false },
+          timeZone: await quotas.tenantTimeZone(visitor.tenantId),
+          visitorEmotion,
+          tone: tone.hint,
+          lorebook: lore.triggered,
+          constantLore: lore.constant,
+          log: deps.log,
+        });
         const admission = await quotas.admitMessage(visitor);
         const fallbacks = (avatar.fallbackModels ?? []).flatMap((id) => deps.models(id) ?? []);
         // Past a budget's soft limit, a cheaper model answers first (when the provider has it).
@@ -208,10 +291,19 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
           },
           conversationId: conversation.id,
           history: turn.history,
-          persona: avatar.persona,
+          persona: prompt.system,
+          turnNote: prompt.turnNote,
+          visitorEmotion: visitorEmotion ?? null,
           content,
           signal: c.req.raw.signal,
           log: deps.log,
+          onStarted: (userMessage) => {
+            if (tone.changes.length === 0) return;
+            const ref = { ...visitor, conversationId: conversation.id, messageId: userMessage.id };
+            store
+              .saveTone(ref, tone.state, tone.changes)
+              .catch((error: unknown) => deps.log('Saving the tone failed', error));
+          },
         });
         return c.body(body, 200, {
           'content-type': 'text/event-stream; charset=utf-8',

@@ -3,6 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { VisitorTokens } from '../auth/visitor-token.js';
 import type { Database } from '../db/database.js';
+import { publicAvatarView } from '../avatars/public-avatar.js';
 import { avatars, publishableKeys, tenants } from '../db/schema.js';
 import { IdentityVerifier } from '../auth/identity-token.js';
 import { VisitorDirectory } from '../visitors/visitor-directory.js';
@@ -81,7 +82,7 @@ export function sessionRoutes(deps: {
       expiresAt,
       visitorId,
       verified: visitor.verified,
-      avatar: { id: avatar.id, name: avatar.name, greeting: avatar.greeting },
+      avatar: publicAvatarView(avatar, new URL(c.req.url).origin),
     };
     return c.json(session, 201);
   });

@@ -5,7 +5,15 @@ export interface OpenAIWireServer {
   /** Base URL to give the `openai` package, e.g. `http://127.0.0.1:1234/v1`. */
   baseURL: string;
   /** Every chat request body received, in order. */
-  requests: Array<{ model: string; messages: Array<{ role: string; content: string }>; stream?: boolean }>;
+  requests: Array<{
+    model: string;
+    messages: Array<{ role: string; content: string }>;
+    stream?: boolean;
+    response_format?: {
+      type: string;
+      json_schema?: { name: string; strict?: boolean; schema: Record<string, unknown> };
+    };
+  }>;
   close(): Promise<void>;
 }
 
@@ -14,10 +22,15 @@ export interface OpenAIWireServer {
  * events, `data: [DONE]`, usage in the last chunk, JSON error bodies), for tests and benchmarks.
  * The reply is scripted by the last user message:
  * - `fail:500` / `fail:429` → that HTTP error before streaming;
- * - `fail:midstream` → a few deltas, then the connection is destroyed;
+ * - `fail:midstream` → a few deltas (`You said:` of the text), then the connection is destroyed;
  * - `slow:<ms>` → each delta (the first too) after that many ms;
  * - a request for a model named `fail-…` → HTTP 500, whatever the message;
  * - anything else → echoes `You said: <message>` word by word.
+ *
+ * With `response_format: { type: 'json_schema' }` the reply is the JSON object the schema asks
+ * for, streamed a few characters at a time (chunks end inside keys and escapes, like real
+ * streams): `emotion` is `joy`, or the one named by a `feel:<emotion> …` message, and the string
+ * property after it holds the echo.
  */
 export async function startOpenAIWireServer(options: { port?: number } = {}): Promise<OpenAIWireServer> {
   const requests: OpenAIWireServer['requests'] = [];
@@ -53,9 +66,12 @@ export async function startOpenAIWireServer(options: { port?: number } = {}): Pr
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.write(chunk({ role: 'assistant', content: '' }, null));
     const slow = /^slow:(\d+)$/.exec(last);
-    const words = `You said: ${last}`.split(/(?<= )/);
+    const feel = /^feel:(\w+)\s*/.exec(last);
+    const echo = `You said: ${feel ? last.slice(feel[0].length) : last}`;
+    const schema = body.response_format?.type === 'json_schema' ? body.response_format.json_schema?.schema : undefined;
+    const words = schema ? chunkText(structuredEcho(schema, echo, feel?.[1] ?? 'joy'), 5) : echo.split(/(?<= )/);
     for (const [index, word] of words.entries()) {
-      if (last === 'fail:midstream' && index === 2) {
+      if (last === 'fail:midstream' && index === (schema ? 7 : 2)) {
         // Let the first deltas reach the client, then drop the connection like a crashed upstream.
         await new Promise((r) => setTimeout(r, 50));
         res.destroy();
@@ -66,11 +82,13 @@ export async function startOpenAIWireServer(options: { port?: number } = {}): Pr
     }
     res.write(chunk({}, 'stop'));
     const promptTokens = body.messages.reduce((n, m) => n + Math.ceil(m.content.length / 4), 0);
+    // A token per word of the reply text, however it was chunked.
+    const completionTokens = echo.split(/(?<= )/).length;
     res.write(
       chunk({}, null, {
         prompt_tokens: promptTokens,
-        completion_tokens: words.length,
-        total_tokens: promptTokens + words.length,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
         prompt_tokens_details: { cached_tokens: 0 },
       }),
     );
@@ -87,6 +105,24 @@ export async function startOpenAIWireServer(options: { port?: number } = {}): Pr
         server.close(() => resolve());
       }),
   };
+}
+
+/** The object a `{ emotion, <text> }`-style schema asks for: enums get `emotion`, strings the echo. */
+function structuredEcho(schema: Record<string, unknown>, echo: string, emotion: string): string {
+  const properties = (schema.properties ?? {}) as Record<string, { enum?: string[] }>;
+  const value = Object.fromEntries(
+    Object.entries(properties).map(([key, property]) => [
+      key,
+      property.enum ? (property.enum.includes(emotion) ? emotion : property.enum[0]) : echo,
+    ]),
+  );
+  return JSON.stringify(value);
+}
+
+function chunkText(text: string, size: number): string[] {
+  const chunks: string[] = [];
+  for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
+  return chunks;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

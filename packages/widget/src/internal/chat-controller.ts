@@ -1,4 +1,11 @@
-import { createVibhavaClient, VibhavaChat, type ChatMessage, type ChatState, type VibhavaError } from '@vibhava/sdk';
+import {
+  createVibhavaClient,
+  VibhavaChat,
+  type ChatMessage,
+  type ChatState,
+  type FeedbackRequest,
+  type VibhavaError,
+} from '@vibhava/sdk';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 export interface ChatConfig {
@@ -16,7 +23,14 @@ export interface ChatControllerOptions {
   onError?: (error: VibhavaError) => void;
 }
 
-const IDLE_STATE: ChatState = { status: 'idle', avatar: null, conversationId: null, messages: [], error: null };
+const IDLE_STATE: ChatState = {
+  status: 'idle',
+  avatar: null,
+  conversationId: null,
+  messages: [],
+  avatarEmotion: 'neutral',
+  error: null,
+};
 
 /**
  * Binds one SDK `VibhavaChat` to a Lit host. The state lives in the SDK; this controller only
@@ -72,6 +86,11 @@ export class ChatController implements ReactiveController {
 
   stop(): void {
     this.#chat?.stop();
+  }
+
+  /** Rates a reply (see `VibhavaChat.rate`). */
+  async rate(messageId: string, feedback: FeedbackRequest): Promise<void> {
+    await this.#chat?.rate(messageId, feedback);
   }
 
   /** Builds a new chat when the configuration changed since the last call. */

@@ -1,10 +1,11 @@
-import type { VibhavaErrorDetail, VibhavaMessageDetail } from '../events.js';
+import type { VibhavaErrorDetail, VibhavaFeedbackDetail, VibhavaMessageDetail } from '../events.js';
 
 interface EventDetails {
   'vibhava-message': VibhavaMessageDetail;
   'vibhava-error': VibhavaErrorDetail;
   'vibhava-open': undefined;
   'vibhava-close': undefined;
+  'vibhava-feedback': VibhavaFeedbackDetail;
 }
 
 /** Dispatches one of the widget's events: typed, bubbling and composed (it leaves the shadow root). */

@@ -20,3 +20,13 @@ export const sendIcon = svg`<svg viewBox="0 0 24 24" width="20" height="20" aria
 export const stopIcon = svg`<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
   <rect x="6" y="6" width="12" height="12" rx="2" fill="currentColor" />
 </svg>`;
+
+export const thumbUpIcon = svg`<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
+  <path d="M7 11v9H4v-9zM7 11l4-7c1.7 0 2.6 1.2 2.2 2.9L12.6 10H18a2 2 0 0 1 2 2.3l-1.1 6A2 2 0 0 1 16.9 20H7" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
+</svg>`;
+
+export const thumbDownIcon = svg`<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
+  <g transform="rotate(180 12 12)">
+    <path d="M7 11v9H4v-9zM7 11l4-7c1.7 0 2.6 1.2 2.2 2.9L12.6 10H18a2 2 0 0 1 2 2.3l-1.1 6A2 2 0 0 1 16.9 20H7" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
+  </g>
+</svg>`;

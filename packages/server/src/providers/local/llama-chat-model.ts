@@ -1,8 +1,17 @@
-import type { ChatHistoryItem, Llama, LlamaChat, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
+import type {
+  ChatHistoryItem,
+  Llama,
+  LlamaChat,
+  LlamaContext,
+  LlamaContextSequence,
+  LlamaGrammar,
+  LlamaModel,
+} from 'node-llama-cpp';
 
 type LlamaCppModule = typeof import('node-llama-cpp'); // eslint-disable-line @typescript-eslint/consistent-type-imports -- the module is loaded lazily
 import { ModelError, type ChatModel, type ChatStreamOptions, type ModelStreamPart } from '../chat-model.js';
 import { AsyncQueue } from './async-queue.js';
+import { jsonSchemaToGbnf } from './json-schema-grammar.js';
 
 export interface LlamaChatModelOptions {
   modelPath: string;
@@ -33,6 +42,11 @@ interface Slot {
 export class LlamaChatModel implements ChatModel {
   readonly provider = 'local';
   readonly modelId: string;
+  /** Structured replies through a grammar compiled from the JSON schema. */
+  readonly structuredOutput = true;
+  readonly #grammars = new Map<string, Promise<LlamaGrammar>>();
+  /** Generations in progress, stopped by close(). */
+  readonly #running = new Set<AbortController>();
   readonly #llama: Llama;
   readonly #model: LlamaModel;
   readonly #context: LlamaContext;
@@ -90,25 +104,74 @@ export class LlamaChatModel implements ChatModel {
     const previous = slot.tail;
     let release!: () => void;
     slot.tail = new Promise((resolve) => (release = resolve));
+    let warmUp: (() => Promise<void>) | undefined;
     try {
       await previous;
-      yield* this.#generate(slot, options);
+      warmUp = yield* this.#generate(slot, options);
     } finally {
       slot.lastUsed = performance.now();
-      release();
+      // The slot stays taken while the next turn's prefix loads in the background.
+      if (warmUp) void warmUp().finally(release);
+      else release();
     }
   }
 
-  async *#generate(slot: Slot, options: ChatStreamOptions): AsyncGenerator<ModelStreamPart> {
+  /**
+   * Loads the next turn's prefix into the slot's KV cache as the model's tokenizer writes it.
+   * Text generated under a grammar is often split into different tokens than the same text
+   * tokenized afresh, so without this the next turn would re-read the whole last reply.
+   */
+  #warmUp(slot: Slot, prefix: ChatStreamOptions['messages']): () => Promise<void> {
+    return async () => {
+      const stop = new AbortController();
+      this.#running.add(stop);
+      try {
+        await slot.chat.loadChatAndCompleteUserMessage(toChatHistory(prefix), {
+          initialUserPrompt: '',
+          maxTokens: 0,
+          signal: stop.signal,
+          stopOnAbortSignal: true,
+        });
+      } catch {
+        // Only an optimisation: the next turn evaluates whatever is missing.
+      } finally {
+        this.#running.delete(stop);
+      }
+    };
+  }
+
+  /** Grammars are compiled once per format name. */
+  #grammarFor(format: NonNullable<ChatStreamOptions['responseFormat']>): Promise<LlamaGrammar> {
+    let grammar = this.#grammars.get(format.name);
+    if (!grammar) {
+      grammar = this.#llama.createGrammar({ grammar: jsonSchemaToGbnf(format.schema) });
+      this.#grammars.set(format.name, grammar);
+    }
+    return grammar;
+  }
+
+  /** Streams one reply; returns the warm-up of the next turn's prefix when there is one to do. */
+  async *#generate(
+    slot: Slot,
+    options: ChatStreamOptions,
+  ): AsyncGenerator<ModelStreamPart, (() => Promise<void>) | undefined> {
+    const grammar = options.responseFormat ? await this.#grammarFor(options.responseFormat) : undefined;
     const queue = new AsyncQueue<string>();
     const meter = slot.sequence.tokenMeter.getState();
+    // Our own signal: stopped by the caller's, by a consumer that leaves early, or by close().
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    if (options.signal.aborted) stop.abort();
+    this.#running.add(stop);
     const generation = slot.chat
       .generateResponse(toChatHistory(options.messages), {
-        signal: options.signal,
+        signal: stop.signal,
         stopOnAbortSignal: true,
         maxTokens: options.maxOutputTokens ?? 512,
         temperature: options.temperature ?? 0.7,
         repeatPenalty: { penalty: 1.1, lastTokens: 64 },
+        ...(grammar ? { grammar } : {}),
         onTextChunk: (text) => queue.push(text),
       })
       .then(
@@ -117,27 +180,40 @@ export class LlamaChatModel implements ChatModel {
           return result;
         },
         (error: unknown) => {
+          // Surfaced through the queue; settling here keeps an abandoned generation from
+          // becoming an unhandled rejection.
           queue.close(error);
-          throw error;
+          return undefined;
         },
       );
     try {
-      for await (const delta of queue) yield { type: 'text-delta', delta };
-    } catch (error) {
-      if (options.signal.aborted) return;
-      throw new ModelError('upstream_error', `The local model failed: ${String(error)}`, { cause: error });
-    }
-    const result = await generation;
-    const used = this.#chatModule.TokenMeter.diff(slot.sequence.tokenMeter, meter);
-    const promptTokens = Math.max(0, slot.sequence.contextTokens.length - used.usedOutputTokens);
-    yield {
-      type: 'usage',
-      inputTokens: promptTokens,
-      outputTokens: used.usedOutputTokens,
-      cachedInputTokens: Math.max(0, promptTokens - used.usedInputTokens),
-    };
-    if (!options.signal.aborted) {
-      yield { type: 'finish', finishReason: result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop' };
+      try {
+        for await (const delta of queue) yield { type: 'text-delta', delta };
+      } catch (error) {
+        if (options.signal.aborted) return undefined;
+        throw new ModelError('upstream_error', `The local model failed: ${String(error)}`, { cause: error });
+      }
+      const result = await generation;
+      const used = this.#chatModule.TokenMeter.diff(slot.sequence.tokenMeter, meter);
+      const promptTokens = Math.max(0, slot.sequence.contextTokens.length - used.usedOutputTokens);
+      yield {
+        type: 'usage',
+        inputTokens: promptTokens,
+        outputTokens: used.usedOutputTokens,
+        cachedInputTokens: Math.max(0, promptTokens - used.usedInputTokens),
+      };
+      if (!options.signal.aborted && result) {
+        yield { type: 'finish', finishReason: result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop' };
+        if (options.nextTurnPrefix) return this.#warmUp(slot, options.nextTurnPrefix(result.response));
+      }
+      return undefined;
+    } finally {
+      // A consumer that stopped reading stops the model too; the slot is only released once the
+      // model has stopped writing into it.
+      stop.abort();
+      await generation;
+      this.#running.delete(stop);
+      options.signal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -156,6 +232,9 @@ export class LlamaChatModel implements ChatModel {
   }
 
   async close(): Promise<void> {
+    // Stop what is generating and wait for every slot to be free before freeing the memory.
+    for (const generation of this.#running) generation.abort();
+    await Promise.all(this.#slots.map((slot) => slot.tail));
     await this.#context.dispose();
     await this.#model.dispose();
   }

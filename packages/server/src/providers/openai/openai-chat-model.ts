@@ -9,16 +9,23 @@ export interface OpenAIChatModelOptions {
   timeoutMs?: number;
   maxRetries?: number;
   fetch?: typeof globalThis.fetch;
+  /**
+   * Whether the server supports structured outputs (`response_format: json_schema`). OpenAI does;
+   * some compatible servers do not. Default true.
+   */
+  structuredOutput?: boolean;
 }
 
 /** OpenAI and every server that speaks its Chat Completions wire format, through the `openai` package. */
 export class OpenAIChatModel implements ChatModel {
   readonly provider = 'openai';
   readonly modelId: string;
+  readonly structuredOutput: boolean;
   readonly #client: OpenAI;
 
   constructor(options: OpenAIChatModelOptions) {
     this.modelId = options.model;
+    this.structuredOutput = options.structuredOutput ?? true;
     this.#client = new OpenAI({
       apiKey: options.apiKey,
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
@@ -40,6 +47,18 @@ export class OpenAIChatModel implements ChatModel {
           stream_options: { include_usage: true },
           ...(options.maxOutputTokens ? { max_completion_tokens: options.maxOutputTokens } : {}),
           ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+          ...(options.responseFormat && this.structuredOutput
+            ? {
+                response_format: {
+                  type: 'json_schema' as const,
+                  json_schema: {
+                    name: options.responseFormat.name,
+                    strict: true,
+                    schema: options.responseFormat.schema,
+                  },
+                },
+              }
+            : {}),
         },
         { signal: options.signal },
       );

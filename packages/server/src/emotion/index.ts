@@ -1,0 +1,19 @@
+export {
+  EKMAN_EMOTIONS,
+  EKMAN_OF,
+  EMOTION_LABELS,
+  ekmanIndices,
+  type EkmanEmotion,
+  type EmotionLabel,
+} from './emotion-labels.js';
+export {
+  EmotionClassifier,
+  EMOTION_WEIGHTS_FILE,
+  defaultEmotionWeightsPath,
+  loadEmotionClassifier,
+  type EmotionProbabilities,
+  type EmotionResult,
+  type EmotionScore,
+} from './emotion-classifier.js';
+export { EmotionModelFileError } from './emotion-model-file.js';
+export { parseGoEmotionsTsv, GoEmotionsFormatError, type LabelledText } from './goemotions-tsv.js';
