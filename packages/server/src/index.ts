@@ -46,3 +46,28 @@ export {
 } from './usage/price-table.js';
 export { ensureAdminUser } from './admin/bootstrap.js';
 export { rolePermissions, type Role, type Permission } from './admin/permissions.js';
+export {
+  CardError,
+  activateLorebook,
+  exportCard,
+  importCard,
+  parseCardJson,
+  readCharx,
+  readPngCard,
+  toV2,
+  toV3,
+  writeCharx,
+  writePngCard,
+  type CharacterCard,
+} from './cards/index.js';
+export {
+  AvatarProfileSchema,
+  adaptTone,
+  compileSystemTemplate,
+  listBuiltInTemplates,
+  previewSystemMessage,
+  renderSystemMessage,
+  traitsToStyle,
+  type AvatarProfile,
+} from './persona/index.js';
+export { EmotionClassifier, loadEmotionClassifier, type EmotionResult } from './emotion/index.js';

@@ -75,6 +75,16 @@ describe('verified visitors', () => {
       conversations: Array<{ id: string }>;
     };
     expect(list.conversations.map((c) => c.id)).toEqual([id]);
+    // The avatar knows a signed-in visitor's name and that they are signed in.
+    await collectParts(
+      await api(h.server, `/v1/conversations/${id}/messages`, {
+        body: { content: 'hello again' },
+        token: signedIn.token,
+      }),
+    );
+    const system = h.upstream.requests.at(-1)!.messages[0]!.content;
+    expect(system).toContain('You are talking with Ada.');
+    expect(system).toContain('They are signed in to the website.');
 
     // Same user on another device: same visitor, same history.
     const again = SessionSchema.parse(await (await session({ identityToken: await identity('user-42') })).json());

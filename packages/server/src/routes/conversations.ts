@@ -16,6 +16,7 @@ import { AvatarCache } from '../avatars/avatar-cache.js';
 import { loreForTurn } from '../avatars/avatar-lore.js';
 import { AvatarProfiles } from '../avatars/avatar-profiles.js';
 import { composeTurn } from '../avatars/avatar-turn.js';
+import { VisitorDirectory } from '../visitors/visitor-directory.js';
 import { loadEmotionClassifier } from '../emotion/emotion-classifier.js';
 import { DEFAULT_ADAPTATION_BOUNDS, NEUTRAL_TONE, TONE_WINDOW, adaptTone, type ToneState } from '../persona/index.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
@@ -141,6 +142,7 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
   const quotas = new QuotaService(deps.db);
   const avatarCache = new AvatarCache(deps.db);
   const profiles = new AvatarProfiles(deps.db);
+  const visitorDirectory = new VisitorDirectory(deps.db);
   // Loaded once. Without it (a broken install) replies still work, just without the visitor's emotion.
   const emotions = loadEmotionClassifier().catch((error: unknown) => {
     deps.log('Loading the emotion classifier failed; visitor emotions are off', error);
@@ -224,10 +226,11 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
           previous: { ...NEUTRAL_TONE, ...(conversation.toneState as Partial<ToneState> | null) },
         });
         const lore = loreForTurn(profile, [...turn.history.map((m) => m.content), content]);
+        const who = await visitorDirectory.profile(visitor.visitorId);
         const prompt = composeTurn({
           avatarKey: `${avatar.id}@${conversation.avatarVersion ?? avatar.version}`,
           profile,
-          visitor: { verified: false },
+          visitor: { verified: who.verified, ...(who.name ? { name: who.name } : {}) },
           timeZone: await quotas.tenantTimeZone(visitor.tenantId),
           visitorEmotion,
           tone: tone.hint,

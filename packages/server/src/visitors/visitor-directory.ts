@@ -17,8 +17,36 @@ export interface ResolvedVisitor {
  * the anonymous visitor's conversations to the verified visitor and marks the anonymous one
  * merged, so its id never resolves again.
  */
+const profiles = new WeakMap<Database, Map<string, { at: number; value: Promise<VisitorProfile> }>>();
+const PROFILE_TTL_MS = 60_000;
+
+/** What the avatar may know about the visitor: the name their site gave, and whether they signed in. */
+export interface VisitorProfile {
+  name: string | null;
+  verified: boolean;
+}
+
 export class VisitorDirectory {
   constructor(private readonly db: Database) {}
+
+  /** The visitor's name and sign-in state, read at most once a minute per process. */
+  profile(visitorId: string): Promise<VisitorProfile> {
+    let cache = profiles.get(this.db);
+    if (!cache) profiles.set(this.db, (cache = new Map()));
+    const hit = cache.get(visitorId);
+    if (hit && performance.now() - hit.at < PROFILE_TTL_MS) return hit.value;
+    const value = this.db
+      .select({ name: visitors.displayName, externalId: visitors.externalId })
+      .from(visitors)
+      .where(eq(visitors.id, visitorId))
+      .get()
+      .then((row) => ({ name: row?.name ?? null, verified: Boolean(row?.externalId) }));
+    if (cache.size > 10_000) cache.clear();
+    cache.set(visitorId, { at: performance.now(), value });
+    const entries = cache;
+    value.catch(() => entries.delete(visitorId));
+    return value;
+  }
 
   async resolve(input: {
     tenantId: string;
