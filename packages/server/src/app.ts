@@ -124,7 +124,10 @@ export function createApp(deps: AppDeps) {
   const adminJsonLimit = adminLimit(deps.maxBodyBytes ?? 2 * 1024 * 1024);
   const cardUploadLimit = adminLimit(50 * 1024 * 1024);
   app.use('/admin/*', (c, next) =>
-    (c.req.path.endsWith('/avatars/import') ? cardUploadLimit : adminJsonLimit)(c, next),
+    (c.req.path.endsWith('/avatars/import') || c.req.path.endsWith('/images') ? cardUploadLimit : adminJsonLimit)(
+      c,
+      next,
+    ),
   );
   app.route('/admin/v1', adminApp(deps.db));
 

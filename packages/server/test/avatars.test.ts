@@ -175,6 +175,29 @@ describe('avatar profiles', () => {
     expect((await call('GET', `/avatars/${copy.id}`)).status).toBe(200);
   });
 
+  it('stores uploaded expression images and shows them to the widget', async () => {
+    const avatar = await json<AvatarView>(call('POST', '/avatars', { name: 'Pix', greeting: 'Hi' }), 201);
+    const png = writePngCard(parseCardJson({ name: 'Pix', first_mes: 'Hi' }));
+    const happy = await json<{ url: string }>(call('POST', `/avatars/${avatar.id}/images`, png, 'image/png'), 201);
+    await json(
+      call('PATCH', `/avatars/${avatar.id}`, { images: { happy: happy.url, sad: 'https://cdn.example/sad.png' } }),
+      200,
+    );
+    const session = await visit(avatar.id);
+    expect(session.avatar['appearance']).toEqual({
+      images: { joy: `${h.server.url}${happy.url}`, sadness: 'https://cdn.example/sad.png' },
+    });
+    expect((await fetch(`${h.server.url}${happy.url}`)).headers.get('content-type')).toBe('image/png');
+    // Anything that is not an image by its bytes is refused, whatever its header says.
+    const fake = await call(
+      'POST',
+      `/avatars/${avatar.id}/images`,
+      new TextEncoder().encode('<svg onload=alert(1)>'),
+      'image/png',
+    );
+    expect(fake.status).toBe(400);
+  });
+
   it('previews the system message and names the line of a template error', async () => {
     const preview = await json<{ systemMessage: string }>(
       call('POST', '/avatars/avt_demo/preview', { visitor: { name: 'Priya', verified: true } }),

@@ -102,6 +102,12 @@ export const adminDocs: RouteDoc[] = [
     { ...created('The avatar'), 413: { description: 'Over 50 MB' } },
   ),
   route(
+    'post',
+    `${tenant}/avatars/{avatarId}/images`,
+    'Upload an expression image (PNG, JPEG, WebP or GIF body, ≤ 5 MB); put the returned url into the profile’s images (avatars:write)',
+    created('The stored image'),
+  ),
+  route(
     'get',
     `${tenant}/avatars/{avatarId}/card`,
     'Export as a character card: ?format=json-v2|json-v3|png|charx (avatars:read)',

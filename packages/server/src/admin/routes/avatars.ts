@@ -5,7 +5,14 @@ import { AvatarCache } from '../../avatars/avatar-cache.js';
 import { AvatarCards, CARD_EXPORT_FORMATS } from '../../avatars/avatar-cards.js';
 import { AvatarProfiles, profileOf, type AvatarRow } from '../../avatars/avatar-profiles.js';
 import type { Database } from '../../db/database.js';
-import { avatars, messageFeedback, conversations, personalityTemplates, toneAdaptations } from '../../db/schema.js';
+import {
+  avatarAssets,
+  avatars,
+  conversations,
+  messageFeedback,
+  personalityTemplates,
+  toneAdaptations,
+} from '../../db/schema.js';
 import { ApiError, notFound } from '../../http/api-error.js';
 import { validate } from '../../http/validate.js';
 import { newId } from '../../ids.js';
@@ -82,6 +89,18 @@ function splitBody<T extends { persona?: string | undefined; limitMessage?: unkn
   };
 }
 
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+
+/** The image type from its first bytes (never from a header the uploader chose). */
+function sniffImage(bytes: Uint8Array): string | undefined {
+  const starts = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
+  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
+  if (starts(0x52, 0x49, 0x46, 0x46) && String.fromCharCode(...bytes.subarray(8, 12)) === 'WEBP') return 'image/webp';
+  return undefined;
+}
+
 function by(principal: AdminPrincipal): string {
   return principal.kind === 'user' ? principal.userId : `key:${principal.keyId}`;
 }
@@ -133,6 +152,28 @@ export function avatarRoutes(db: Database) {
         by(c.var.principal),
       );
       return c.json(publicAvatar(row), 201);
+    })
+    .post('/tenants/:tenantId/avatars/:avatarId/images', tenantAccess(db, 'avatars:write'), async (c) => {
+      // An expression image as the body; the answer's `url` goes into the profile's `images`.
+      const avatar = await profiles.get(c.var.tenantId, c.req.param('avatarId'));
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      const contentType = sniffImage(bytes);
+      if (!contentType) {
+        throw new ApiError(400, 'invalid_request', 'Send a PNG, JPEG, WebP or GIF image as the request body.');
+      }
+      if (bytes.length > MAX_IMAGE_BYTES) {
+        throw new ApiError(413, 'payload_too_large', `Images are limited to ${MAX_IMAGE_BYTES / 1024 / 1024} MB.`);
+      }
+      const id = newId('ast');
+      await db.insert(avatarAssets).values({
+        id,
+        tenantId: c.var.tenantId,
+        avatarId: avatar.id,
+        name: `image-${id}`,
+        contentType,
+        bytes: Buffer.from(bytes),
+      });
+      return c.json({ id, url: `/v1/assets/${id}`, contentType }, 201);
     })
     .get(
       '/tenants/:tenantId/avatars/:avatarId/card',
