@@ -38,17 +38,7 @@ export function renderFace(options: {
   const { emotion, speaking, name } = options;
   const label = `${name} looks ${MOOD[emotion]}${speaking ? ' and is speaking' : ''}`;
   const image = options.appearance?.images?.[emotion] ?? options.appearance?.images?.neutral;
-  if (image) {
-    return html`<span
-      class="face"
-      part="face"
-      role="img"
-      aria-label=${label}
-      data-emotion=${emotion}
-      ?data-speaking=${speaking}
-      ><img class="face-image" src=${image} alt="" draggable="false"
-    /></span>`;
-  }
+  const content = image ? html`<img class="face-image" src=${image} alt="" draggable="false" />` : builtInFace;
   return html`<span
     class="face"
     part="face"
@@ -56,25 +46,26 @@ export function renderFace(options: {
     aria-label=${label}
     data-emotion=${emotion}
     ?data-speaking=${speaking}
-    >${svg`<svg viewBox="0 0 32 32" aria-hidden="true" focusable="false">
-      <circle cx="16" cy="16" r="13" fill="currentColor" opacity="0.18" />
-      <circle cx="16" cy="16" r="13" fill="none" stroke="currentColor" stroke-width="2" />
-      <g class="brows" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round">
-        <path class="brow brow-left" d="M9.5 10.2h4" />
-        <path class="brow brow-right" d="M18.5 10.2h4" />
-      </g>
-      <g class="eyes" fill="currentColor">
-        <circle class="eye" cx="11.5" cy="13.5" r="1.8" />
-        <circle class="eye" cx="20.5" cy="13.5" r="1.8" />
-      </g>
-      <g class="mouths" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
-        ${(Object.keys(MOUTHS) as EkmanEmotion[]).map(
-          (key) => svg`<path class="mouth" data-for=${key} d=${MOUTHS[key]} />`,
-        )}
-      </g>
-    </svg>`}</span
+    >${content}</span
   >`;
 }
+
+/** The built-in face: every expression's mouth is drawn, CSS shows the current one. */
+const builtInFace = svg`<svg viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+  <circle cx="16" cy="16" r="13" fill="currentColor" opacity="0.18" />
+  <circle cx="16" cy="16" r="13" fill="none" stroke="currentColor" stroke-width="2" />
+  <g class="brows" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round">
+    <path class="brow brow-left" d="M9.5 10.2h4" />
+    <path class="brow brow-right" d="M18.5 10.2h4" />
+  </g>
+  <g class="eyes" fill="currentColor">
+    <circle class="eye" cx="11.5" cy="13.5" r="1.8" />
+    <circle class="eye" cx="20.5" cy="13.5" r="1.8" />
+  </g>
+  <g class="mouths" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+    ${(Object.keys(MOUTHS) as EkmanEmotion[]).map((key) => svg`<path class="mouth" data-for=${key} d=${MOUTHS[key]} />`)}
+  </g>
+</svg>`;
 
 export const faceStyles = css`
   .face {
