@@ -69,6 +69,11 @@ export const EnvSchema = z.object({
   RATE_LIMIT_MESSAGES_PER_MINUTE: z.coerce.number().int().positive().default(20),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(120),
   RATE_LIMIT_KEY_PER_MINUTE: z.coerce.number().int().positive().default(1200),
+  /**
+   * How often in-process token buckets settle with the shared store (libSQL or Redis); 0 sends
+   * every take to the shared store (exact across instances, slower).
+   */
+  RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(0).max(10_000).default(100),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

@@ -44,6 +44,7 @@ export function optionsFromEnv(env: Env, extra: { demo?: boolean } = {}): StartS
       requestsPerIp: env.RATE_LIMIT_IP_PER_MINUTE,
       requestsPerKey: env.RATE_LIMIT_KEY_PER_MINUTE,
     },
+    rateLimitSyncMs: env.RATE_LIMIT_SYNC_MS,
     ...(extra.demo ? { demo: true } : {}),
   };
 }

@@ -22,7 +22,8 @@ export class AvatarCache {
     const entries = cache;
     const hit = entries.get(avatarId);
     if (hit && performance.now() - hit.at < this.ttlMs) return hit.value;
-    const value = this.db.query.avatars.findFirst({ where: eq(avatars.id, avatarId) });
+    // Resolved now: drizzle's query object is lazy and would run again on every await.
+    const value = Promise.resolve(this.db.query.avatars.findFirst({ where: eq(avatars.id, avatarId) }));
     entries.set(avatarId, { at: performance.now(), value });
     value.catch(() => entries.delete(avatarId));
     return value;

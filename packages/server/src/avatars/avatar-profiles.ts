@@ -28,10 +28,19 @@ export interface AvatarSettings {
 
 /** An avatar made before profiles existed: its persona text becomes the description. */
 export function profileOf(row: Pick<AvatarRow, 'name' | 'greeting' | 'persona' | 'profile'>): AvatarProfile {
-  const parsed = row.profile ? AvatarProfileSchema.safeParse(row.profile) : undefined;
-  if (parsed?.success) return parsed.data;
-  return AvatarProfileSchema.parse({ name: row.name, greeting: row.greeting, description: row.persona });
+  // Parsed once per row object: cached rows answer many messages.
+  let profile = parsedProfiles.get(row);
+  if (!profile) {
+    const parsed = row.profile ? AvatarProfileSchema.safeParse(row.profile) : undefined;
+    profile = parsed?.success
+      ? parsed.data
+      : AvatarProfileSchema.parse({ name: row.name, greeting: row.greeting, description: row.persona });
+    parsedProfiles.set(row, profile);
+  }
+  return profile;
 }
+
+const parsedProfiles = new WeakMap<object, AvatarProfile>();
 
 /** Parses a finished profile; the system template is compiled so an error names its line. */
 export function parseProfile(draft: unknown): AvatarProfile {

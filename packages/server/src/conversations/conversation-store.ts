@@ -34,6 +34,14 @@ export function toConversation(row: ConversationRow): Conversation {
   };
 }
 
+/** A vote on one of the conversation's replies, newest first. */
+export interface RecentFeedback {
+  rating: 'up' | 'down';
+  reason: string | null;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
 /** A visitor's conversation as the message path needs it. */
 export interface ConversationRef {
   id: string;
@@ -151,16 +159,22 @@ export class ConversationStore {
     conversationId: string,
     limit: number,
     staleAfterMs: number,
-  ): Promise<{ history: Message[]; replyInProgress: boolean }> {
+    feedbackLimit = 5,
+  ): Promise<{ history: Message[]; replyInProgress: boolean; feedback: RecentFeedback[] }> {
     // One JSON array instead of ~200 values: the driver's cost is per value it hands to JS, and
     // parsing one string is several times cheaper. Sorted here (the aggregate keeps no order).
+    // The visitor's latest votes (for tone adaptation) come in the same statement.
     const [found] = await this.#sql.all(
-      `SELECT json_group_array(json_array(seq, id, role, content, status, input_tokens, output_tokens, emotion,
-              created_at, updated_at)) AS turns
-       FROM (SELECT seq, id, role, content, status, input_tokens, output_tokens, emotion, created_at, updated_at
-             FROM messages WHERE conversation_id = ? AND status IN ('complete', 'partial', 'streaming')
-             ORDER BY seq DESC LIMIT ?)`,
-      [conversationId, limit + 1],
+      `SELECT
+         (SELECT json_group_array(json_array(seq, id, role, content, status, input_tokens, output_tokens, emotion,
+                 created_at, updated_at))
+          FROM (SELECT seq, id, role, content, status, input_tokens, output_tokens, emotion, created_at, updated_at
+                FROM messages WHERE conversation_id = ? AND status IN ('complete', 'partial', 'streaming')
+                ORDER BY seq DESC LIMIT ?)) AS turns,
+         (SELECT json_group_array(json_array(rating, reason, created_at))
+          FROM (SELECT rating, reason, created_at FROM message_feedback WHERE conversation_id = ?
+                ORDER BY created_at DESC LIMIT ?)) AS votes`,
+      [conversationId, limit + 1, conversationId, feedbackLimit],
     );
     const rows = (JSON.parse(String(found?.['turns'] ?? '[]')) as TurnTuple[])
       .sort((a, b) => b[0] - a[0])
@@ -172,7 +186,10 @@ export class ConversationStore {
       .slice(0, limit)
       .reverse()
       .map(({ updatedAt: _updatedAt, ...message }) => message);
-    return { history, replyInProgress };
+    const feedback = (
+      JSON.parse(String(found?.['votes'] ?? '[]')) as Array<['up' | 'down', string | null, number]>
+    ).map(([rating, reason, at]) => ({ rating, reason, at }));
+    return { history, replyInProgress, feedback };
   }
 
   /** Stores the visitor's message (with its detected emotion) and an empty assistant placeholder in one transaction. */

@@ -67,7 +67,9 @@ export function openNativeDatabase(path: string, busyTimeoutMs: number): NativeD
 /**
  * Prepared statements of one connection, by SQL text: SQLite parses and plans each distinct
  * statement once. Bounded: past `capacity` the least recently prepared one is dropped. A
- * statement that failed is dropped too, so the next use starts from a fresh one.
+ * statement that failed is dropped too, so the next use starts from a fresh one. Run cached
+ * statements with `all()` and `run()` only: in libsql 0.5.29, `get()` on a statement that
+ * `all()` ran before answers with a stale row (and a write with RETURNING may not run).
  */
 export class StatementCache {
   readonly #statements = new Map<string, NativeStatement>();

@@ -193,10 +193,7 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
       async (c) => {
         const { content } = c.req.valid('json');
         const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);
-        const [turn, votes] = await Promise.all([
-          store.turnContext(conversation.id, HISTORY_TURNS, 120_000),
-          feedback.recent(conversation.id, TONE_WINDOW),
-        ]);
+        const turn = await store.turnContext(conversation.id, HISTORY_TURNS, 120_000, TONE_WINDOW);
         if (turn.replyInProgress) {
           throw new ApiError(
             409,
@@ -217,9 +214,9 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
         const tone = adaptTone({
           bounds: profile.adaptation ?? DEFAULT_ADAPTATION_BOUNDS,
           ...(visitorEmotion ? { visitorEmotion } : {}),
-          recentFeedback: votes.map((v) => ({
+          recentFeedback: turn.feedback.map((v) => ({
             rating: v.rating,
-            at: v.createdAt,
+            at: v.at,
             ...(v.reason ? { reason: v.reason } : {}),
           })),
           recentVisitorMessages: visitorMessages.slice(-TONE_WINDOW),
