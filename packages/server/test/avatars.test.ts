@@ -372,6 +372,16 @@ describe('visitor emotion, feedback and tone adaptation', () => {
     expect(history.messages[0]?.emotion).toMatchObject({ ekman: 'fear' });
   });
 
+  it('never shows an upset visitor an angry face: the expression turns to concern', async () => {
+    const { token } = await visit('avt_demo');
+    const id = await conversation(token);
+    const upset = await say(token, id, "feel:anger I'm so scared, my flight got cancelled and I don't know what to do");
+    expect(upset[0]).toMatchObject({ userMessage: { emotion: { ekman: 'fear' } } });
+    expect(upset.find((p) => p.type === 'emotion')).toMatchObject({ emotion: 'sadness' });
+    const calm = await say(token, id, 'feel:anger tell me about the storm in the story');
+    expect(calm.find((p) => p.type === 'emotion')).toMatchObject({ emotion: 'anger' });
+  });
+
   it('stores thumbs up/down with reasons and gets shorter after repeated “too long”', async () => {
     const avatar = await json<AvatarView>(call('POST', '/avatars', { name: 'Brevis', greeting: 'Hi' }), 201);
     const { token } = await visit(avatar.id);

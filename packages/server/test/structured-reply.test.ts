@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AVATAR_REPLY_FORMAT,
   AvatarReplyParser,
+  empatheticExpression,
   encodeAvatarReply,
   type ReplyEvent,
 } from '../src/conversations/structured-reply.js';
@@ -70,5 +71,15 @@ describe('jsonSchemaToGbnf', () => {
     expect(() => jsonSchemaToGbnf({ type: 'object', properties: { a: { anyOf: [] } } })).toThrow(
       /unsupported schema at \$\.a/,
     );
+  });
+});
+
+describe('empatheticExpression', () => {
+  it('shows concern instead of anger or disgust while the visitor is upset, and leaves the rest alone', () => {
+    expect(empatheticExpression('anger')('anger')).toBe('sadness');
+    expect(empatheticExpression('fear')('disgust')).toBe('sadness');
+    expect(empatheticExpression('sadness')('joy')).toBe('joy');
+    expect(empatheticExpression('joy')('anger')).toBe('anger');
+    expect(empatheticExpression(undefined)('anger')).toBe('anger');
   });
 });

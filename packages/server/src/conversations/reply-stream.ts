@@ -41,6 +41,8 @@ export interface ReplyStreamOptions {
   content: string;
   /** The visitor's detected emotion, stored with their message. */
   visitorEmotion?: Emotion | null;
+  /** Adjusts the expression the model chose before anyone sees it (see `empatheticExpression`). */
+  expressionFilter?: (emotion: EkmanEmotion) => EkmanEmotion;
   /**
    * Ask the model for the avatar's expression through structured output and stream it as an
    * `emotion` part. Default: when the model supports structured output.
@@ -129,8 +131,8 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
             }
             for (const event of parser.push(part.delta)) {
               if (event.type === 'emotion') {
-                expression = event.emotion;
-                send({ type: 'emotion', id: assistantId, emotion: event.emotion });
+                expression = options.expressionFilter?.(event.emotion) ?? event.emotion;
+                send({ type: 'emotion', id: assistantId, emotion: expression });
               } else {
                 ttftMs ??= performance.now() - started;
                 text += event.delta;

@@ -21,7 +21,8 @@ export const AVATAR_REPLY_FORMAT: StructuredOutput = { name: 'avatar_reply', sch
 /** The instruction added to the system message so the model knows what the fields mean. */
 export const AVATAR_REPLY_INSTRUCTION =
   `Answer with a JSON object: {"emotion": one of ${EKMAN_EMOTIONS.map((e) => `"${e}"`).join(', ')}, ` +
-  `"reply": your message}. "emotion" is the expression your face shows while you say the reply.`;
+  `"reply": your message}. "emotion" is the expression your own face shows while you say the reply. ` +
+  `Be empathetic: when the visitor is upset, look concerned ("sadness") or calm ("neutral"), never angry or disgusted at them.`;
 
 /**
  * A past reply as the model wrote it. Rebuilt byte for byte (`JSON.stringify`, the same canonical
@@ -183,3 +184,14 @@ export class AvatarReplyParser {
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '"': '"', '\\': '\\', '/': '/' };
+
+const UPSET: readonly EkmanEmotion[] = ['anger', 'sadness', 'fear', 'disgust'];
+
+/**
+ * Small models mirror an upset visitor's anger. An avatar that glares at a frustrated visitor
+ * reads as hostile, so while the visitor is upset an angry or disgusted face shows concern.
+ */
+export function empatheticExpression(visitor: EkmanEmotion | undefined) {
+  return (avatar: EkmanEmotion): EkmanEmotion =>
+    visitor && UPSET.includes(visitor) && (avatar === 'anger' || avatar === 'disgust') ? 'sadness' : avatar;
+}

@@ -22,6 +22,7 @@ import { DEFAULT_ADAPTATION_BOUNDS, NEUTRAL_TONE, TONE_WINDOW, adaptTone, type T
 import { ConversationStore } from '../conversations/conversation-store.js';
 import { FeedbackStore } from '../conversations/feedback-store.js';
 import { createReplyStream, type ReplySummary } from '../conversations/reply-stream.js';
+import { empatheticExpression } from '../conversations/structured-reply.js';
 import type { Database } from '../db/database.js';
 import { ApiError, notFound } from '../http/api-error.js';
 import type { AppEnv } from '../http/env.js';
@@ -294,6 +295,7 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
           persona: prompt.system,
           turnNote: prompt.turnNote,
           visitorEmotion: visitorEmotion ?? null,
+          expressionFilter: empatheticExpression(visitorEmotion?.ekman),
           content,
           signal: c.req.raw.signal,
           log: deps.log,
