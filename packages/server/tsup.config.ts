@@ -11,8 +11,9 @@ export default defineConfig({
   platform: 'node',
   // The native addon and its platform packages must stay external (loaded at run time).
   external: ['node-llama-cpp'],
-  // The emotion classifier's weights sit beside the bundled chunks, where its loader looks.
+  // The emotion classifier's weights sit beside the bundled chunks, where its loaders look.
   async onSuccess() {
     await copyFile('src/emotion/goemotions-linear.bin', 'dist/goemotions-linear.bin');
+    await copyFile('src/emotion/goemotions-embedding-head.bin', 'dist/goemotions-embedding-head.bin');
   },
 });

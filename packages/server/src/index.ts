@@ -71,3 +71,9 @@ export {
   type AvatarProfile,
 } from './persona/index.js';
 export { EmotionClassifier, loadEmotionClassifier, type EmotionResult } from './emotion/index.js';
+export {
+  cosineSimilarity,
+  loadLocalEmbeddingModel,
+  OnnxEmbeddingModel,
+  type EmbeddingModel,
+} from './embeddings/index.js';

@@ -1,15 +1,24 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LocalModelSpec } from '../src/providers/local/model-catalog.js';
-import { ModelFileError, ensureModelFile } from '../src/providers/local/model-files.js';
+import type { EmbeddingModelSpec, LocalModelSpec } from '../src/providers/local/model-catalog.js';
+import {
+  ModelFileError,
+  embeddingModelPaths,
+  ensureEmbeddingModelFiles,
+  ensureModelFile,
+} from '../src/providers/local/model-files.js';
 
-function specFor(content: Buffer, sha256 = createHash('sha256').update(content).digest('hex')): LocalModelSpec {
+function specFor(
+  content: Buffer,
+  sha256 = createHash('sha256').update(content).digest('hex'),
+  fileName = 'tiny.gguf',
+): LocalModelSpec {
   return {
     id: 'tiny',
-    fileName: 'tiny.gguf',
+    fileName,
     sha256,
     bytes: content.length,
     description: 'test file',
@@ -65,5 +74,39 @@ describe('model acquisition', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('installs both files of an embedding model from a folder, each verified', async () => {
+    const graph = Buffer.from('ONNX fake graph');
+    const tokenizer = Buffer.from('{"model":{"type":"WordPiece"}}');
+    const spec: EmbeddingModelSpec = {
+      id: 'tiny-embedding',
+      description: 'test embedding model',
+      dimensions: 4,
+      pooling: 'mean',
+      maxTokens: 16,
+      model: specFor(graph, undefined, 'tiny.onnx'),
+      tokenizer: specFor(tokenizer, undefined, 'tiny-tokenizer.json'),
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'vibhava-models-'));
+    const from = join(dir, 'from');
+    mkdirSync(from);
+    writeFileSync(join(from, 'tiny.onnx'), graph);
+    const models = join(dir, 'models');
+    // The tokenizer is not there yet: a clear error, and the graph that was fetched stays installed.
+    await expect(ensureEmbeddingModelFiles(spec, { modelsDir: models, fromDir: from, ...quiet })).rejects.toThrow(
+      /tiny-tokenizer\.json does not exist/,
+    );
+    writeFileSync(join(from, 'tiny-tokenizer.json'), tokenizer);
+    const installed = await ensureEmbeddingModelFiles(spec, { modelsDir: models, fromDir: from, ...quiet });
+    expect(installed).toEqual(embeddingModelPaths(spec, models));
+    expect(readFileSync(installed.tokenizer)).toEqual(tokenizer);
+    // A tampered copy is refused by its SHA-256 and never installed.
+    writeFileSync(join(from, 'tiny-tokenizer.json'), 'tampered');
+    const fresh = join(dir, 'fresh');
+    await expect(ensureEmbeddingModelFiles(spec, { modelsDir: fresh, fromDir: from, ...quiet })).rejects.toThrow(
+      /SHA-256 mismatch for tiny-tokenizer\.json/,
+    );
+    expect(readdirSync(fresh)).toEqual(['tiny.onnx']);
   });
 });

@@ -1,52 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import {
-  EKMAN_EMOTIONS,
-  EKMAN_INDEX_OF_LABEL,
-  EMOTION_LABELS,
-  type EkmanEmotion,
-  type EmotionLabel,
-} from './emotion-labels.js';
+import { decideEmotion, type EmotionProbabilities, type EmotionResult } from './emotion-decision.js';
 import { decodeEmotionModel, EmotionModelFileError } from './emotion-model-file.js';
+export type { EmotionProbabilities, EmotionResult, EmotionScore } from './emotion-decision.js';
 import { calibrate, EKMAN_OFFSET, logits, OUTPUT_COUNT, vectorize, type EmotionModel } from './emotion-model.js';
 
 /** File name of the shipped weights (trained by `scripts/train-emotion.ts`). */
 export const EMOTION_WEIGHTS_FILE = 'goemotions-linear.bin';
-
-/** A label with its calibrated probability. */
-export interface EmotionScore {
-  readonly label: EmotionLabel;
-  readonly probability: number;
-}
-
-/** What the classifier says about one message. */
-export interface EmotionResult {
-  /** The single most likely GoEmotions label, always inside {@link ekman}'s group. */
-  readonly label: EmotionLabel;
-  /** The Ekman group, from the Ekman head and the 28-label head together (see {@link EmotionClassifier.classify}). */
-  readonly ekman: EkmanEmotion;
-  /**
-   * 0..1: how surely the message carries {@link ekman}'s emotion, the mean of the two calibrated
-   * probabilities that chose it (the Ekman head's and the strongest label's). For a neutral
-   * message, half of that score for its strongest non-neutral group, so neutral stays low.
-   */
-  readonly intensity: number;
-  /** Every label at or over its tuned threshold (the multi-label prediction that is evaluated). */
-  readonly labels: readonly EmotionLabel[];
-  /** Every Ekman group at or over its tuned threshold. */
-  readonly ekmanGroups: readonly EkmanEmotion[];
-  /** The three labels with the highest calibrated probability, highest first. */
-  readonly scores: readonly EmotionScore[];
-}
-
-/** Calibrated probabilities of all outputs for one text. */
-export interface EmotionProbabilities {
-  /** Indexed like {@link EMOTION_LABELS}. */
-  readonly labels: Float32Array;
-  /** Indexed like {@link EKMAN_EMOTIONS}. */
-  readonly ekman: Float32Array;
-}
 
 /**
  * A GoEmotions classifier over word and character n-grams: 28 labels and 7 Ekman groups, each a
@@ -74,11 +35,12 @@ export class EmotionClassifier {
 
   /** Calibrated probabilities of every label and Ekman group. */
   probabilities(text: string): EmotionProbabilities {
-    const { labels, ekman } = this.#score(text);
+    const { labels, ekman } = this.score(text);
     return { labels, ekman };
   }
 
-  #score(text: string): EmotionProbabilities & { features: number } {
+  /** The calibrated probabilities and how many of the text's features the model knows (0: no evidence). */
+  score(text: string): EmotionProbabilities & { features: number } {
     const model = this.#model;
     const vector = vectorize(text, model.features, this.#index, model.idf);
     const probability = calibrate(model, logits(model, vector, this.#scratch));
@@ -99,49 +61,9 @@ export class EmotionClassifier {
    * group more often than either head alone or a ratio to the thresholds.
    */
   classify(text: string): EmotionResult {
-    const { labels: labelP, ekman: ekmanP, features } = this.#score(text);
-    const scores = Array.from(labelP, (probability, id) => ({ label: EMOTION_LABELS[id]!, probability }))
-      .sort((a, b) => b.probability - a.probability)
-      .slice(0, 3);
-    // Nothing the model knows (empty text, unknown script, a lone symbol): no evidence of any emotion.
-    if (features === 0) {
-      return {
-        label: 'neutral',
-        ekman: 'neutral',
-        intensity: 0,
-        labels: ['neutral'],
-        ekmanGroups: ['neutral'],
-        scores,
-      };
-    }
-    const thresholds = this.#model.thresholds;
-    const labels = EMOTION_LABELS.filter((_, id) => labelP[id]! >= thresholds[id]!);
-    const ekmanGroups = EKMAN_EMOTIONS.filter((_, group) => ekmanP[group]! >= thresholds[EKMAN_OFFSET + group]!);
-    const strongestLabel = new Array<number>(EKMAN_EMOTIONS.length).fill(-1);
-    labelP.forEach((probability, id) => {
-      const group = EKMAN_INDEX_OF_LABEL[id]!;
-      const best = strongestLabel[group]!;
-      if (best < 0 || probability > labelP[best]!) strongestLabel[group] = id;
-    });
-    const groupScore = (group: number) => (ekmanP[group]! + labelP[strongestLabel[group]!]!) / 2;
-    const ekmanIndex = argmax(EKMAN_EMOTIONS.length, groupScore);
-    const ekman = EKMAN_EMOTIONS[ekmanIndex]!;
-    const label = EMOTION_LABELS[strongestLabel[ekmanIndex]!]!;
-    let strongestEmotion = 0;
-    for (let group = 0; group < EKMAN_EMOTIONS.length; group++) {
-      if (group !== NEUTRAL_GROUP) strongestEmotion = Math.max(strongestEmotion, groupScore(group));
-    }
-    const intensity = ekmanIndex === NEUTRAL_GROUP ? strongestEmotion / 2 : groupScore(ekmanIndex);
-    return { label, ekman, intensity, labels, ekmanGroups, scores };
+    const { labels, ekman, features } = this.score(text);
+    return decideEmotion(labels, ekman, this.#model.thresholds, features > 0);
   }
-}
-
-const NEUTRAL_GROUP = EKMAN_EMOTIONS.indexOf('neutral');
-
-function argmax(length: number, score: (position: number) => number): number {
-  let best = 0;
-  for (let position = 1; position < length; position++) if (score(position) > score(best)) best = position;
-  return best;
 }
 
 /**

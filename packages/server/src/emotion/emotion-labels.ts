@@ -1,40 +1,16 @@
+import { GOEMOTIONS_LABELS } from '@vibhava/protocol';
+
 /**
  * The GoEmotions taxonomy (Demszky et al., ACL 2020, arXiv:2005.00547; data CC BY 4.0): 27
  * emotions plus neutral, in the dataset's label-id order, and the paper's grouping of them into
  * Ekman's six basic emotions plus neutral.
  */
 
-/** The 28 GoEmotions labels; the index of each is its label id in the dataset files. */
-export const EMOTION_LABELS = [
-  'admiration',
-  'amusement',
-  'anger',
-  'annoyance',
-  'approval',
-  'caring',
-  'confusion',
-  'curiosity',
-  'desire',
-  'disappointment',
-  'disapproval',
-  'disgust',
-  'embarrassment',
-  'excitement',
-  'fear',
-  'gratitude',
-  'grief',
-  'joy',
-  'love',
-  'nervousness',
-  'optimism',
-  'pride',
-  'realization',
-  'relief',
-  'remorse',
-  'sadness',
-  'surprise',
-  'neutral',
-] as const;
+/**
+ * The 28 GoEmotions labels; the index of each is its label id in the dataset files. The wire
+ * contract holds the list (messages carry these labels), in the same order.
+ */
+export const EMOTION_LABELS = GOEMOTIONS_LABELS;
 
 /** One of the 28 GoEmotions labels. */
 export type EmotionLabel = (typeof EMOTION_LABELS)[number];

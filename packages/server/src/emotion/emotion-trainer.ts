@@ -263,7 +263,7 @@ export function fitCalibration(
 }
 
 /** Two-fold threshold cross-fitting over odd/even rows; per-output counts pooled over both folds. */
-function crossFittedF1(tuneLogits: readonly Float32Array[], tuneTargets: readonly Uint8Array[]) {
+export function crossFittedF1(tuneLogits: readonly Float32Array[], tuneTargets: readonly Uint8Array[]) {
   const f1 = new Array<number>(OUTPUT_COUNT).fill(0);
   for (let output = 0; output < OUTPUT_COUNT; output++) {
     let tp = 0;

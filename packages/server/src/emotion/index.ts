@@ -15,5 +15,10 @@ export {
   type EmotionResult,
   type EmotionScore,
 } from './emotion-classifier.js';
+export {
+  EmbeddingEmotionClassifier,
+  EMOTION_HEAD_FILE,
+  defaultEmotionHeadPath,
+} from './embedding-emotion-classifier.js';
 export { EmotionModelFileError } from './emotion-model-file.js';
 export { parseGoEmotionsTsv, GoEmotionsFormatError, type LabelledText } from './goemotions-tsv.js';

