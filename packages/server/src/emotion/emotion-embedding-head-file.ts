@@ -1,5 +1,10 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { dequantizedWeights, EmotionModelFileError, quantizeWeights } from './emotion-model-file.js';
+import { gzipSync } from 'node:zlib';
+import {
+  dequantizedWeights,
+  EmotionModelFileError,
+  quantizeWeights,
+  readWeightsContainer,
+} from './emotion-model-file.js';
 import type { EmotionEmbeddingHead } from './emotion-embedding-head.js';
 import { OUTPUT_COUNT } from './emotion-model.js';
 
@@ -74,22 +79,11 @@ export function encodeEmbeddingHead(head: EmotionEmbeddingHead, about: Record<st
 
 /** Reads head-file bytes back; throws {@link EmotionModelFileError} on any mismatch. */
 export function decodeEmbeddingHead(bytes: Uint8Array): { head: EmotionEmbeddingHead; about: Record<string, unknown> } {
-  let body: Buffer;
-  try {
-    body = gunzipSync(bytes);
-  } catch (cause) {
-    throw new EmotionModelFileError('the emotion head file is not gzip data', { cause });
-  }
-  if (body.length < 12 || body.toString('ascii', 0, 4) !== MAGIC) {
-    throw new EmotionModelFileError('not an emotion embedding-head file (bad magic)');
-  }
-  const version = body.readUInt32LE(4);
-  if (version !== VERSION) throw new EmotionModelFileError(`unsupported emotion head version ${version}`);
-  const headerEnd = 12 + body.readUInt32LE(8);
-  const header = JSON.parse(body.toString('utf8', 12, headerEnd)) as Header;
-  if (header.outputs !== OUTPUT_COUNT) {
-    throw new EmotionModelFileError(`expected ${OUTPUT_COUNT} outputs, the head file has ${header.outputs}`);
-  }
+  const { body, header, headerEnd } = readWeightsContainer<Header>(bytes, {
+    magic: MAGIC,
+    version: VERSION,
+    what: 'emotion embedding-head file',
+  });
   const hiddenCells = header.dimensions * header.hidden;
   const outputCells = header.hidden * OUTPUT_COUNT;
   if (body.length !== headerEnd + hiddenCells + outputCells) {

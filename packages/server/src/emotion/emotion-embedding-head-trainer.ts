@@ -1,9 +1,8 @@
 import { blendedLogits, headLogits, type EmotionEmbeddingHead } from './emotion-embedding-head.js';
 import { quantizedHead } from './emotion-embedding-head-file.js';
 import { EKMAN_EMOTIONS, EMOTION_LABELS } from './emotion-labels.js';
-import { bestF1Threshold } from './emotion-metrics.js';
 import { EKMAN_OFFSET, OUTPUT_COUNT, sigmoid } from './emotion-model.js';
-import { crossFittedF1, fitPlatt, targetsOf, type TuneReport } from './emotion-trainer.js';
+import { calibrateOutputs, crossFittedF1, targetsOf, type TuneReport } from './emotion-trainer.js';
 
 /** Settings of one head training run. The defaults are the ones the shipped head was trained with. */
 export interface HeadTrainOptions {
@@ -96,23 +95,7 @@ export function trainEmbeddingHead(
     if (ekmanMacroF1 > best.ekman) best = { weight, ekman: ekmanMacroF1 };
   }
   const blended = tune.map(({ ngram }, row) => blendedLogits({ ngramWeight: best.weight }, ngram, headOut[row]!));
-  const calibrationScale = new Float32Array(OUTPUT_COUNT);
-  const calibrationShift = new Float32Array(OUTPUT_COUNT);
-  const thresholds = new Float32Array(OUTPUT_COUNT);
-  const f1 = new Array<number>(OUTPUT_COUNT).fill(0);
-  for (let output = 0; output < OUTPUT_COUNT; output++) {
-    const z = blended.map((row) => row[output]!);
-    const positives = targets.map((row) => row[output] === 1);
-    const { scale, shift } = fitPlatt(z, positives);
-    calibrationScale[output] = scale;
-    calibrationShift[output] = shift;
-    const fit = bestF1Threshold(
-      z.map((value) => sigmoid(scale * value + shift)),
-      positives,
-    );
-    thresholds[output] = Math.min(fit.threshold, 1);
-    f1[output] = fit.f1;
-  }
+  const { calibrationScale, calibrationShift, thresholds, f1 } = calibrateOutputs(blended, targets);
   const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   return {
     head: {

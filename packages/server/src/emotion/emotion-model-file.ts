@@ -100,22 +100,11 @@ export function encodeEmotionModel(model: EmotionModel, about: Record<string, un
 
 /** Reads weights-file bytes back into a model; throws {@link EmotionModelFileError} on any mismatch. */
 export function decodeEmotionModel(bytes: Uint8Array): { model: EmotionModel; about: Record<string, unknown> } {
-  let body: Buffer;
-  try {
-    body = gunzipSync(bytes);
-  } catch (cause) {
-    throw new EmotionModelFileError('the emotion weights file is not gzip data', { cause });
-  }
-  if (body.length < 12 || body.toString('ascii', 0, 4) !== MAGIC) {
-    throw new EmotionModelFileError('not an emotion weights file (bad magic)');
-  }
-  const version = body.readUInt32LE(4);
-  if (version !== VERSION) throw new EmotionModelFileError(`unsupported emotion weights version ${version}`);
-  const headerEnd = 12 + body.readUInt32LE(8);
-  const header = JSON.parse(body.toString('utf8', 12, headerEnd)) as Header;
-  if (header.outputs !== OUTPUT_COUNT) {
-    throw new EmotionModelFileError(`expected ${OUTPUT_COUNT} outputs, the file has ${header.outputs}`);
-  }
+  const { body, header, headerEnd } = readWeightsContainer<Header>(bytes, {
+    magic: MAGIC,
+    version: VERSION,
+    what: 'emotion weights file',
+  });
   const size = header.featureCount;
   const vocabularyEnd = headerEnd + header.vocabularyBytes;
   const idfEnd = vocabularyEnd + size * 2;
@@ -147,4 +136,37 @@ export function decodeEmotionModel(bytes: Uint8Array): { model: EmotionModel; ab
     },
     about: header.about,
   };
+}
+
+/**
+ * Opens a gzip weights container: a 4-byte magic, a uint32 version, a uint32 header length, a
+ * JSON header (with `outputs`), then the tensors. Shared by the n-gram model and the embedding
+ * head; throws {@link EmotionModelFileError} on any mismatch.
+ */
+export function readWeightsContainer<H extends { outputs: number }>(
+  bytes: Uint8Array,
+  format: { magic: string; version: number; what: string },
+): { body: Buffer; header: H; headerEnd: number } {
+  let body: Buffer;
+  try {
+    body = gunzipSync(bytes);
+  } catch (cause) {
+    throw new EmotionModelFileError(`the ${format.what} is not gzip data`, { cause });
+  }
+  if (body.length < 12 || body.toString('ascii', 0, 4) !== format.magic) {
+    throw new EmotionModelFileError(`not an ${format.what} (bad magic)`);
+  }
+  const version = body.readUInt32LE(4);
+  if (version !== format.version) throw new EmotionModelFileError(`unsupported ${format.what} version ${version}`);
+  const headerEnd = 12 + body.readUInt32LE(8);
+  let header: H;
+  try {
+    header = JSON.parse(body.toString('utf8', 12, headerEnd)) as H;
+  } catch (cause) {
+    throw new EmotionModelFileError(`the ${format.what} has a broken header`, { cause });
+  }
+  if (header.outputs !== OUTPUT_COUNT) {
+    throw new EmotionModelFileError(`expected ${OUTPUT_COUNT} outputs, the ${format.what} has ${header.outputs}`);
+  }
+  return { body, header, headerEnd };
 }

@@ -229,23 +229,7 @@ export function fitCalibration(
 ): { model: EmotionModel; report: TuneReport } {
   const tuneLogits = tune.map(({ text }) => logits(model, vectorize(text, model.features, index, model.idf)));
   const tuneTargets = tune.map(({ labels }) => targetsOf(labels));
-  const calibrationScale = new Float32Array(OUTPUT_COUNT);
-  const calibrationShift = new Float32Array(OUTPUT_COUNT);
-  const thresholds = new Float32Array(OUTPUT_COUNT);
-  const f1 = new Array<number>(OUTPUT_COUNT).fill(0);
-  for (let output = 0; output < OUTPUT_COUNT; output++) {
-    const z = tuneLogits.map((row) => row[output]!);
-    const positives = tuneTargets.map((row) => row[output] === 1);
-    const { scale, shift } = fitPlatt(z, positives);
-    calibrationScale[output] = scale;
-    calibrationShift[output] = shift;
-    const best = bestF1Threshold(
-      z.map((value) => sigmoid(scale * value + shift)),
-      positives,
-    );
-    thresholds[output] = Math.min(best.threshold, 1);
-    f1[output] = best.f1;
-  }
+  const { calibrationScale, calibrationShift, thresholds, f1 } = calibrateOutputs(tuneLogits, tuneTargets);
   const crossFitted = crossFittedF1(tuneLogits, tuneTargets);
   const labelF1 = Object.fromEntries(EMOTION_LABELS.map((label, output) => [label, f1[output]!]));
   const ekmanF1 = Object.fromEntries(EKMAN_EMOTIONS.map((group, k) => [group, f1[EKMAN_OFFSET + k]!]));
@@ -291,4 +275,32 @@ export function crossFittedF1(tuneLogits: readonly Float32Array[], tuneTargets: 
   }
   const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   return { labelMacroF1: mean(f1.slice(0, EKMAN_OFFSET)), ekmanMacroF1: mean(f1.slice(EKMAN_OFFSET)) };
+}
+
+/**
+ * Per output: a Platt scaling of the logits and the probability threshold with the best F1 on
+ * the tuning rows (shared by the n-gram model and the embedding head).
+ */
+export function calibrateOutputs(
+  logitRows: ReadonlyArray<ArrayLike<number>>,
+  targetRows: ReadonlyArray<ArrayLike<number>>,
+): { calibrationScale: Float32Array; calibrationShift: Float32Array; thresholds: Float32Array; f1: number[] } {
+  const calibrationScale = new Float32Array(OUTPUT_COUNT);
+  const calibrationShift = new Float32Array(OUTPUT_COUNT);
+  const thresholds = new Float32Array(OUTPUT_COUNT);
+  const f1 = new Array<number>(OUTPUT_COUNT).fill(0);
+  for (let output = 0; output < OUTPUT_COUNT; output++) {
+    const z = logitRows.map((row) => row[output]!);
+    const positives = targetRows.map((row) => row[output] === 1);
+    const { scale, shift } = fitPlatt(z, positives);
+    calibrationScale[output] = scale;
+    calibrationShift[output] = shift;
+    const best = bestF1Threshold(
+      z.map((value) => sigmoid(scale * value + shift)),
+      positives,
+    );
+    thresholds[output] = Math.min(best.threshold, 1);
+    f1[output] = best.f1;
+  }
+  return { calibrationScale, calibrationShift, thresholds, f1 };
 }
