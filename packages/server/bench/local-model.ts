@@ -9,6 +9,11 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
+import {
+  AVATAR_REPLY_FORMAT,
+  AVATAR_REPLY_INSTRUCTION,
+  AvatarReplyParser,
+} from '../src/conversations/structured-reply.js';
 import { LlamaChatModel } from '../src/providers/local/llama-chat-model.js';
 import { DEFAULT_LOCAL_MODEL } from '../src/providers/local/model-catalog.js';
 import { defaultModelsDir, modelPath } from '../src/providers/local/model-files.js';
@@ -43,26 +48,46 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function turn(model: LlamaChatModel, messages: ChatPromptMessage[], key: string, maxOutputTokens: number) {
+async function turn(
+  model: LlamaChatModel,
+  messages: ChatPromptMessage[],
+  key: string,
+  maxOutputTokens: number,
+  structured = false,
+) {
   const started = performance.now();
   let first = 0;
+  let expression = 0;
   let text = '';
   let outputTokens = 0;
+  const parser = structured ? new AvatarReplyParser() : undefined;
   for await (const part of model.stream({
     messages,
     signal: new AbortController().signal,
     conversationKey: key,
     maxOutputTokens,
     temperature: 0,
+    // As the server asks: the avatar's expression through the grammar, then the next turn's
+    // prefix loaded while the visitor reads.
+    ...(structured
+      ? {
+          responseFormat: AVATAR_REPLY_FORMAT,
+          nextTurnPrefix: (reply: string) => [...messages, { role: 'assistant' as const, content: reply }],
+        }
+      : {}),
   })) {
     if (part.type === 'text-delta') {
-      if (!first) first = performance.now() - started;
       text += part.delta;
+      for (const event of parser?.push(part.delta) ?? [{ type: 'text' as const }]) {
+        if (event.type === 'emotion') expression ||= performance.now() - started;
+        else first ||= performance.now() - started;
+      }
     } else if (part.type === 'usage') outputTokens = part.outputTokens;
   }
   const total = performance.now() - started;
   return {
     ttftMs: first,
+    expressionMs: expression,
     totalMs: total,
     text,
     outputTokens,
@@ -115,6 +140,9 @@ const messageTokens = model.countTokens(message1);
 const turn1: number[] = [];
 const turn2: number[] = [];
 const rates: number[] = [];
+const structured1: number[] = [];
+const structured2: number[] = [];
+const expression1: number[] = [];
 await turn(model, [{ role: 'user', content: 'warm up' }], 'warmup', 8);
 for (let run = 0; run < runs; run++) {
   const key = `bench-${run}`;
@@ -138,6 +166,25 @@ for (let run = 0; run < runs; run++) {
   turn1.push(first.ttftMs);
   turn2.push(second.ttftMs);
   rates.push(long.tokensPerSecond);
+
+  // The same conversation as the server runs it: structured reply (expression first) under the
+  // grammar, and turn 2 after two seconds of reading, in which the next turn's prefix loads.
+  const structuredHistory: ChatPromptMessage[] = [
+    { role: 'system', content: `Session ${run + 1}b. ${persona}\n\n${AVATAR_REPLY_INSTRUCTION}` },
+    { role: 'user', content: message1 },
+  ];
+  const s1 = await turn(model, structuredHistory, `${key}-s`, 64, true);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const s2 = await turn(
+    model,
+    [...structuredHistory, { role: 'assistant', content: s1.text }, { role: 'user', content: message2 }],
+    `${key}-s`,
+    64,
+    true,
+  );
+  structured1.push(s1.ttftMs);
+  structured2.push(s2.ttftMs);
+  expression1.push(s1.expressionMs);
 }
 await model.close();
 
@@ -150,6 +197,11 @@ const result = {
   runs,
   ttftTurn1Ms: Math.round(median(turn1)),
   ttftTurn2Ms: Math.round(median(turn2)),
+  structured: {
+    expressionTurn1Ms: Math.round(median(expression1)),
+    ttftTurn1Ms: Math.round(median(structured1)),
+    ttftTurn2Ms: Math.round(median(structured2)),
+  },
   generationTokensPerSecond: Number(median(rates).toFixed(1)),
   copyBandwidthGBs: Number(bandwidth.toFixed(2)),
   boundTokensPerSecond: Number(boundTokensPerSecond.toFixed(1)),
@@ -161,6 +213,9 @@ const rows: [string, string, string][] = [
   ['persona / message tokens', `${personaTokens} / ${messageTokens}`, ''],
   ['time to first token, turn 1', `${result.ttftTurn1Ms} ms`, '≤ 1500 ms'],
   ['time to first token, turn 2', `${result.ttftTurn2Ms} ms`, '≤ 300 ms'],
+  ['structured: expression, turn 1', `${result.structured.expressionTurn1Ms} ms`, ''],
+  ['structured: first word, turn 1', `${result.structured.ttftTurn1Ms} ms`, ''],
+  ['structured: first word, turn 2', `${result.structured.ttftTurn2Ms} ms`, 'after 2 s of reading'],
   ['generation', `${result.generationTokensPerSecond} tok/s`, ''],
   ['memory bandwidth (copy, all cores)', `${result.copyBandwidthGBs} GB/s`, 'baseline, same run'],
   ['bound = bandwidth ÷ model bytes', `${result.boundTokensPerSecond} tok/s`, ''],
