@@ -1,72 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MessageListSchema } from '@vibhava/protocol';
-import { ensureAdminUser } from '../src/admin/bootstrap.js';
+import { describe, expect, it } from 'vitest';
 import { parseCardJson, readCharx, readPngCard, writePngCard } from '../src/cards/index.js';
-import {
-  adminRequest,
-  api,
-  collectParts,
-  signInAdmin,
-  startHarness,
-  type ConsoleSession,
-  type Harness,
-} from './support.js';
+import { avatarKit, type AvatarView } from './avatar-kit.js';
 
-let h: Harness;
-let owner: ConsoleSession;
-const PASSWORD = 'correct horse battery staple';
-
-beforeAll(async () => {
-  h = await startHarness();
-  await ensureAdminUser(h.server.db, {
-    email: 'owner@demo.example',
-    password: PASSWORD,
-    tenantId: 'tnt_demo',
-    role: 'owner',
-  });
-  owner = await signInAdmin(h.server, 'owner@demo.example', PASSWORD);
-});
-afterAll(() => h.close());
-
-interface AvatarView {
-  id: string;
-  name: string;
-  version: number;
-  style: string[];
-  profile: Record<string, unknown> & { name: string; personality: string; images?: Record<string, string> };
-}
-
-const call = (method: string, path: string, body?: unknown, contentType?: string) =>
-  adminRequest(h.server, owner, method, `/tenants/tnt_demo${path}`, body, contentType ? { contentType } : {});
-
-async function json<T>(response: Promise<Response>, status: number): Promise<T> {
-  const res = await response;
-  const body = await res.text();
-  expect(res.status, body).toBe(status);
-  return JSON.parse(body) as T;
-}
-
-/** A visitor session on `avatarId` (the demo key works for every avatar of the demo tenant). */
-async function visit(avatarId: string): Promise<{ token: string; avatar: Record<string, unknown> }> {
-  const response = await api(h.server, '/v1/sessions', {
-    body: { publishableKey: h.server.demo!.publishableKey, avatarId },
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as { token: string; avatar: Record<string, unknown> };
-}
-
-async function say(token: string, conversationId: string, content: string) {
-  return collectParts(
-    await api(h.server, `/v1/conversations/${conversationId}/messages`, { body: { content }, token }),
-  );
-}
-
-async function conversation(token: string): Promise<string> {
-  return ((await (await api(h.server, '/v1/conversations', { body: {}, token })).json()) as { id: string }).id;
-}
-
-/** The system messages the upstream model received for the last request. */
-const lastSystem = () => h.upstream.requests.at(-1)!.messages.filter((m) => m.role === 'system');
+const { harness, call, json, visit, say, conversation, lastSystem } = avatarKit();
 
 describe('avatar profiles', () => {
   it('starts an avatar from a personality template, overriding its fields', async () => {
@@ -185,9 +121,9 @@ describe('avatar profiles', () => {
     );
     const session = await visit(avatar.id);
     expect(session.avatar['appearance']).toEqual({
-      images: { joy: `${h.server.url}${happy.url}`, sadness: 'https://cdn.example/sad.png' },
+      images: { joy: `${harness().server.url}${happy.url}`, sadness: 'https://cdn.example/sad.png' },
     });
-    expect((await fetch(`${h.server.url}${happy.url}`)).headers.get('content-type')).toBe('image/png');
+    expect((await fetch(`${harness().server.url}${happy.url}`)).headers.get('content-type')).toBe('image/png');
     // Anything that is not an image by its bytes is refused, whatever its header says.
     const fake = await call(
       'POST',
@@ -276,7 +212,7 @@ describe('character cards over the admin API', () => {
     // The card's picture is served and becomes the avatar's face in the widget.
     const session = await visit(imported.id);
     const images = (session.avatar['appearance'] as { images: Record<string, string> }).images;
-    expect(images['neutral']).toMatch(new RegExp(`^${h.server.url}/v1/assets/ast_`));
+    expect(images['neutral']).toMatch(new RegExp(`^${harness().server.url}/v1/assets/ast_`));
     const picture = await fetch(images['neutral']!);
     expect(picture.headers.get('content-type')).toBe('image/png');
     expect(picture.headers.get('cache-control')).toContain('immutable');
@@ -344,101 +280,5 @@ describe('character cards over the admin API', () => {
     const traversal = await call('POST', '/avatars/import', new TextEncoder().encode(''), 'application/zip');
     expect(traversal.status).toBe(400);
     expect((await json<{ avatars: unknown[] }>(call('GET', '/avatars'), 200)).avatars.length).toBe(before);
-  });
-});
-
-describe('visitor emotion, feedback and tone adaptation', () => {
-  it('classifies each visitor message, stores the emotion and hints the reply’s tone', async () => {
-    const { token } = await visit('avt_demo');
-    const id = await conversation(token);
-    const parts = await say(token, id, "I'm so scared, my flight got cancelled and I don't know what to do");
-    const start = parts[0];
-    expect(start).toMatchObject({ type: 'start', userMessage: { emotion: { ekman: 'fear' } } });
-    const note = lastSystem().at(-1)!.content;
-    expect(note).toMatch(/sounds \w+ (fear|nervousness)/);
-    // An upset visitor makes the avatar gentler, within the author's bounds, with the reason logged.
-    expect(note).toMatch(/Tone: .*(gentle|warm|reassur)/i);
-    const log = await json<{ adaptations: Array<{ dimension: string; reason: string; to: number }> }>(
-      call('GET', '/avatars/avt_demo/adaptations'),
-      200,
-    );
-    const warmth = log.adaptations.find((a) => a.dimension === 'warmth');
-    expect(warmth?.to).toBeGreaterThan(0);
-    expect(warmth?.reason).toMatch(/fear|upset|afraid|scared/i);
-
-    const history = MessageListSchema.parse(
-      await (await api(h.server, `/v1/conversations/${id}/messages`, { token })).json(),
-    );
-    expect(history.messages[0]?.emotion).toMatchObject({ ekman: 'fear' });
-  });
-
-  it('never shows an upset visitor an angry face: the expression turns to concern', async () => {
-    const { token } = await visit('avt_demo');
-    const id = await conversation(token);
-    const upset = await say(token, id, "feel:anger I'm so scared, my flight got cancelled and I don't know what to do");
-    expect(upset[0]).toMatchObject({ userMessage: { emotion: { ekman: 'fear' } } });
-    expect(upset.find((p) => p.type === 'emotion')).toMatchObject({ emotion: 'sadness' });
-    const calm = await say(token, id, 'feel:anger tell me about the storm in the story');
-    expect(calm.find((p) => p.type === 'emotion')).toMatchObject({ emotion: 'anger' });
-  });
-
-  it('stores thumbs up/down with reasons and gets shorter after repeated “too long”', async () => {
-    const avatar = await json<AvatarView>(call('POST', '/avatars', { name: 'Brevis', greeting: 'Hi' }), 201);
-    const { token } = await visit(avatar.id);
-    const id = await conversation(token);
-    for (const question of ['tell me about bread', 'and about cakes']) {
-      const parts = await say(token, id, question);
-      const reply = parts.find((p) => p.type === 'start')!;
-      if (reply.type !== 'start') throw new Error('no start');
-      const vote = await api(h.server, `/v1/conversations/${id}/messages/${reply.assistantMessageId}/feedback`, {
-        method: 'PUT',
-        body: { rating: 'down', reason: 'too_long' },
-        token,
-      });
-      expect(vote.status).toBe(200);
-    }
-    await say(token, id, 'and pies?');
-    expect(lastSystem().at(-1)!.content).toMatch(/Tone: .*(short|brief|concise)/i);
-    const log = await json<{ adaptations: Array<{ dimension: string; reason: string }> }>(
-      call('GET', `/avatars/${avatar.id}/adaptations`),
-      200,
-    );
-    expect(log.adaptations.find((a) => a.dimension === 'brevity')?.reason).toMatch(
-      /too long|long replies|shorter|brief/i,
-    );
-    const votes = await json<{ summary: { up: number; down: number }; feedback: Array<{ reason: string }> }>(
-      call('GET', `/avatars/${avatar.id}/feedback`),
-      200,
-    );
-    expect(votes.summary).toEqual({ up: 0, down: 2 });
-    expect(votes.feedback.map((f) => f.reason)).toEqual(['too_long', 'too_long']);
-
-    // Votes are checked: another visitor's conversation, or a bad rating, are refused.
-    const stranger = await visit(avatar.id);
-    const foreign = await api(h.server, `/v1/conversations/${id}/messages/msg_x/feedback`, {
-      method: 'PUT',
-      body: { rating: 'up' },
-      token: stranger.token,
-    });
-    expect(foreign.status).toBe(404);
-    const bad = await api(h.server, `/v1/conversations/${id}/messages/msg_x/feedback`, {
-      method: 'PUT',
-      body: { rating: 'meh' },
-      token,
-    });
-    expect(bad.status).toBe(400);
-  });
-
-  it('does not adapt when the author turned adaptation off', async () => {
-    const avatar = await json<AvatarView>(
-      call('POST', '/avatars', { name: 'Stoic', greeting: 'Hi', adaptation: { enabled: false } }),
-      201,
-    );
-    const { token } = await visit(avatar.id);
-    const id = await conversation(token);
-    await say(token, id, "I'm terrified and furious, everything is going wrong!!");
-    expect(lastSystem().at(-1)!.content).not.toMatch(/Tone:/);
-    const log = await json<{ adaptations: unknown[] }>(call('GET', `/avatars/${avatar.id}/adaptations`), 200);
-    expect(log.adaptations).toEqual([]);
   });
 });

@@ -12,19 +12,12 @@ import type {
 import { faceStyles, renderFace } from './internal/avatar-face.js';
 import { ChatController } from './internal/chat-controller.js';
 import { emit } from './internal/emit.js';
-import { avatarIcon, closeIcon, sendIcon, stopIcon, thumbDownIcon, thumbUpIcon } from './internal/icons.js';
+import { renderFeedback } from './internal/feedback-row.js';
+import { avatarIcon, closeIcon, sendIcon, stopIcon } from './internal/icons.js';
 import { renderMarkdown } from './internal/markdown.js';
 import { styles } from './vibhava-avatar.styles.js';
 
 let nextInstanceId = 0;
-
-/** Reasons a visitor can give for a thumbs down; they steer the avatar's tone adaptation. */
-const DOWN_REASONS: ReadonlyArray<[NonNullable<FeedbackRequest['reason']>, string]> = [
-  ['too_long', 'Too long'],
-  ['too_short', 'Too short'],
-  ['unhelpful', 'Not helpful'],
-  ['wrong', 'Wrong'],
-];
 
 /**
  * An embeddable chat with an AI avatar: a launcher button fixed to the bottom-right corner that
@@ -317,46 +310,10 @@ export class VibhavaAvatar extends LitElement {
     return html`<div class="message ${message.role} ${message.status}" part="message message-${message.role}">
         ${body}${stopped}
       </div>
-      ${this.#renderFeedback(message)}`;
-  }
-
-  #renderFeedback(message: ChatMessage): TemplateResult | typeof nothing {
-    const rateable =
-      message.role === 'assistant' &&
-      message.id !== 'greeting' &&
-      (message.status === 'complete' || message.status === 'partial');
-    if (!rateable) return nothing;
-    const vote = (rating: 'up' | 'down', icon: TemplateResult, label: string) =>
-      html`<button
-        class="vote"
-        part="vote vote-${rating}"
-        type="button"
-        aria-label=${label}
-        aria-pressed=${message.feedback === rating ? 'true' : 'false'}
-        @click=${() => this.#rate(message.id, { rating })}
-      >
-        ${icon}
-      </button>`;
-    return html`<div class="feedback" part="feedback">
-      ${vote('up', thumbUpIcon, 'Good reply')}${vote('down', thumbDownIcon, 'Bad reply')}
-      ${
-        this.#askingReasonFor === message.id
-          ? html`<span class="reasons" role="group" aria-label="What was wrong?">
-              ${DOWN_REASONS.map(
-                ([reason, label]) =>
-                  html`<button
-                    class="reason"
-                    part="reason"
-                    type="button"
-                    @click=${() => this.#rate(message.id, { rating: 'down', reason })}
-                  >
-                    ${label}
-                  </button>`,
-              )}
-            </span>`
-          : nothing
-      }
-    </div>`;
+      ${renderFeedback(message, {
+        askingReason: this.#askingReasonFor === message.id,
+        rate: (feedback) => void this.#rate(message.id, feedback),
+      })}`;
   }
 
   async #rate(messageId: string, feedback: FeedbackRequest): Promise<void> {
