@@ -279,6 +279,13 @@ describe('character cards over the admin API', () => {
     expect(badJson.status).toBe(400);
     const traversal = await call('POST', '/avatars/import', new TextEncoder().encode(''), 'application/zip');
     expect(traversal.status).toBe(400);
+    const brokenForm = await call(
+      'POST',
+      '/avatars/import',
+      new TextEncoder().encode('--x\r\nnot a part'),
+      'multipart/form-data; boundary=x',
+    );
+    expect(brokenForm.status).toBe(400);
     expect((await json<{ avatars: unknown[] }>(call('GET', '/avatars'), 200)).avatars.length).toBe(before);
   });
 });

@@ -134,7 +134,10 @@ export function avatarRoutes(db: Database) {
       let filename = c.req.query('filename');
       let contentType: string | undefined = type;
       if (type.startsWith('multipart/form-data')) {
-        const file = (await c.req.parseBody())['file'];
+        const form = await c.req.parseBody().catch(() => {
+          throw new ApiError(400, 'invalid_request', 'The multipart form could not be read.');
+        });
+        const file = form['file'];
         if (!(file instanceof File)) {
           throw new ApiError(400, 'invalid_request', 'Send the card as the form field "file".');
         }
