@@ -23,6 +23,7 @@ import type { ResilienceOptions } from './providers/resilient-chat-model.js';
 import { conversationDocs, conversationRoutes } from './routes/conversations.js';
 import { assetDocs, assetRoutes } from './routes/assets.js';
 import { sessionDocs, sessionRoutes } from './routes/sessions.js';
+import type { EmotionDetector } from './emotion/index.js';
 
 export interface AppDeps {
   db: Database;
@@ -41,6 +42,8 @@ export interface AppDeps {
   /** Default: buckets computed in-process, shared through the app's libSQL database, with `defaultRateLimits`. */
   rateLimits?: RateLimitSettings;
   maxBodyBytes?: number;
+  /** Labels each visitor message's emotion. Default: the shipped n-gram classifier. */
+  emotions?: Promise<EmotionDetector>;
   log?: (message: string, error: unknown) => void;
 }
 

@@ -40,6 +40,8 @@ export const EnvSchema = z.object({
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   /** `false` for OpenAI-compatible servers without structured outputs (replies then carry no expression). */
   OPENAI_STRUCTURED_OUTPUT: z.enum(['true', 'false']).default('true'),
+  /** `embedding`: visitor emotions from the local embedding model (more accurate, a few ms). */
+  VIBHAVA_EMOTION_CLASSIFIER: z.enum(['ngram', 'embedding']).default('ngram'),
   VIBHAVA_MODEL_PATH: optionalString,
   VIBHAVA_MODELS_DIR: optionalString,
   VIBHAVA_MODEL_THREADS: z.coerce.number().int().positive().optional(),

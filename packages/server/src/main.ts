@@ -45,6 +45,7 @@ export function optionsFromEnv(env: Env, extra: { demo?: boolean } = {}): StartS
       requestsPerKey: env.RATE_LIMIT_KEY_PER_MINUTE,
     },
     rateLimitSyncMs: env.RATE_LIMIT_SYNC_MS,
+    emotionClassifier: env.VIBHAVA_EMOTION_CLASSIFIER,
     ...(extra.demo ? { demo: true } : {}),
   };
 }

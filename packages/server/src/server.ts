@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
+import { EmbeddingEmotionClassifier } from './emotion/embedding-emotion-classifier.js';
+import { loadLocalEmbeddingModel } from './embeddings/local-embedding-model.js';
 import { createApp, type App } from './app.js';
 import { VisitorTokens } from './auth/visitor-token.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -59,6 +61,12 @@ export interface StartServerOptions {
   rateLimitSyncMs?: number;
   /** Bearer token for GET /metrics (open when unset). */
   metricsToken?: string;
+  /**
+   * The visitor-emotion classifier: `ngram` (default; under a millisecond) or `embedding` (the
+   * local sentence-embedding model plus a head: better Ekman-7 accuracy, a few ms per message;
+   * needs the embedding model from `pnpm models pull`).
+   */
+  emotionClassifier?: 'ngram' | 'embedding';
   /** Prices for the usage ledger (default: OpenAI's list prices for the GPT-4o mini family). */
   prices?: PriceTable;
   /** A console owner of the demo tenant, created or updated at start (demo mode only). */
@@ -111,6 +119,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         });
   const rateLimits: RateLimitSettings = { store: rateLimitStore, ...defaultRateLimits, ...options.rateLimits };
   const ledger = new UsageLedger(db, { ...(options.prices ? { prices: options.prices } : {}), log });
+  // An explicit choice of the embedding classifier fails the start when its model is missing.
+  const embeddings =
+    options.emotionClassifier === 'embedding'
+      ? await loadLocalEmbeddingModel({ modelsDir: providerSettings.local?.modelsDir ?? defaultModelsDir() })
+      : undefined;
+  const emotions = embeddings ? await EmbeddingEmotionClassifier.load(embeddings) : undefined;
   const app = createApp({
     db,
     model,
@@ -121,6 +135,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ...(options.resilience ? { resilience: options.resilience } : {}),
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(emotions ? { emotions: Promise.resolve(emotions) } : {}),
     log,
   });
 
@@ -159,6 +174,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       if (!options.model) await model.close?.();
+      await embeddings?.close();
       await rateLimitStore.close?.();
       await ledger.close();
       db.$client.close();

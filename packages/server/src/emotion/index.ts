@@ -1,3 +1,5 @@
+import type { EmotionResult as DetectedEmotion } from './emotion-classifier.js';
+
 export {
   EKMAN_EMOTIONS,
   EKMAN_OF,
@@ -22,3 +24,8 @@ export {
 } from './embedding-emotion-classifier.js';
 export { EmotionModelFileError } from './emotion-model-file.js';
 export { parseGoEmotionsTsv, GoEmotionsFormatError, type LabelledText } from './goemotions-tsv.js';
+
+/** What the message path needs from a visitor-emotion classifier (n-gram or embedding-based). */
+export interface EmotionDetector {
+  classify(text: string): DetectedEmotion | Promise<DetectedEmotion>;
+}

@@ -18,6 +18,7 @@ import { AvatarProfiles } from '../avatars/avatar-profiles.js';
 import { composeTurn } from '../avatars/avatar-turn.js';
 import { VisitorDirectory } from '../visitors/visitor-directory.js';
 import { loadEmotionClassifier } from '../emotion/emotion-classifier.js';
+import type { EmotionDetector } from '../emotion/index.js';
 import { DEFAULT_ADAPTATION_BOUNDS, NEUTRAL_TONE, TONE_WINDOW, adaptTone, type ToneState } from '../persona/index.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
 import { FeedbackStore } from '../conversations/feedback-store.js';
@@ -135,6 +136,7 @@ export interface ConversationRouteDeps {
   tokens: VisitorTokens;
   model: ChatModel;
   log: (message: string, error: unknown) => void;
+  emotions?: Promise<EmotionDetector> | undefined;
 }
 
 export function conversationRoutes(deps: ConversationRouteDeps) {
@@ -145,7 +147,7 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
   const profiles = new AvatarProfiles(deps.db);
   const visitorDirectory = new VisitorDirectory(deps.db);
   // Loaded once. Without it (a broken install) replies still work, just without the visitor's emotion.
-  const emotions = loadEmotionClassifier().catch((error: unknown) => {
+  const emotions = (deps.emotions ?? loadEmotionClassifier()).catch((error: unknown) => {
     deps.log('Loading the emotion classifier failed; visitor emotions are off', error);
     return null;
   });
@@ -207,7 +209,7 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
         const visitor = c.var.visitor;
         const profile = await profiles.forConversation(avatar, conversation.avatarVersion);
         // The visitor's emotion: stored with their message, and a tone hint for the reply.
-        const detected = (await emotions)?.classify(content);
+        const detected = await (await emotions)?.classify(content);
         const visitorEmotion = detected
           ? { label: detected.label, ekman: detected.ekman, intensity: detected.intensity }
           : undefined;
