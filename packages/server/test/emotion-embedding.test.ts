@@ -11,9 +11,9 @@ import { trainEmbeddingHead } from '../src/emotion/emotion-embedding-head-traine
 import { EKMAN_OF } from '../src/emotion/emotion-labels.js';
 import { EmotionModelFileError } from '../src/emotion/emotion-model-file.js';
 import { trainEmotionModel } from '../src/emotion/emotion-trainer.js';
-import type { LabelledText } from '../src/emotion/goemotions-tsv.js';
 import { DEFAULT_EMBEDDING_MODEL } from '../src/providers/local/model-catalog.js';
 import { defaultModelsDir, embeddingModelPaths } from '../src/providers/local/model-files.js';
+import { syntheticCorpus } from './emotion-corpus.js';
 
 /**
  * A small real embedding model for synthetic data: each word hashes to a fixed random unit
@@ -43,36 +43,12 @@ class HashingEmbeddingModel implements EmbeddingModel {
   }
 }
 
-/** Cue words for four emotions among neutral filler, from a seeded PRNG. */
-function syntheticCorpus(size: number, seed: number): LabelledText[] {
-  let state = seed;
-  const next = () => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return state / 4294967296;
-  };
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  const cues: [number, string[]][] = [
-    [15, ['thanks', 'grateful', 'appreciate']],
-    [2, ['furious', 'angry', 'livid']],
-    [14, ['scared', 'afraid', 'terrified']],
-    [25, ['sad', 'crying', 'miserable']],
-  ];
-  const filler = ['the', 'store', 'tent', 'today', 'we', 'went', 'to', 'a', 'shop', 'order', 'it', 'is', 'price', 'my'];
-  return Array.from({ length: size }, (_, row) => {
-    const words = Array.from({ length: 4 + Math.floor(next() * 4) }, () => pick(filler));
-    const emotional = next() < 0.6;
-    const [label, cueWords] = emotional ? pick(cues) : [27, []];
-    if (emotional) words.splice(Math.floor(next() * words.length), 0, pick(cueWords));
-    return { text: words.join(' '), labels: [label], id: `s${seed}-${row}` };
-  });
-}
-
 describe('emotion embedding head (synthetic data)', () => {
   const embeddings = new HashingEmbeddingModel();
   const train = syntheticCorpus(600, 1);
   const tune = syntheticCorpus(300, 2);
   const ngram = new EmotionClassifier(trainEmotionModel(train, tune, { epochs: 3, minDocumentFrequency: 2 }).model);
-  const embedded = (rows: LabelledText[]) =>
+  const embedded = (rows: ReturnType<typeof syntheticCorpus>) =>
     rows.map((row) => ({ embedding: embeddings.embedOne(row.text), labels: row.labels }));
   const tuneTexts = embedded(tune).map((row, index) => {
     const { labels, ekman } = ngram.probabilities(tune[index]!.text);

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import {
+  containerPrefix,
   dequantizedWeights,
   EmotionModelFileError,
   quantizeWeights,
@@ -66,15 +67,9 @@ export function encodeEmbeddingHead(head: EmotionEmbeddingHead, about: Record<st
     thresholds: Array.from(head.thresholds),
     about,
   };
-  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
-  const prefix = Buffer.alloc(12);
-  prefix.write(MAGIC, 0, 'ascii');
-  prefix.writeUInt32LE(VERSION, 4);
-  prefix.writeUInt32LE(headerBytes.length, 8);
+  const prefix = containerPrefix(MAGIC, VERSION, header);
   const int8 = (values: Int8Array) => Buffer.from(values.buffer, values.byteOffset, values.length);
-  return new Uint8Array(
-    gzipSync(Buffer.concat([prefix, headerBytes, int8(hidden.values), int8(output.values)]), { level: 9 }),
-  );
+  return new Uint8Array(gzipSync(Buffer.concat([prefix, int8(hidden.values), int8(output.values)]), { level: 9 }));
 }
 
 /** Reads head-file bytes back; throws {@link EmotionModelFileError} on any mismatch. */

@@ -2,7 +2,7 @@ import { blendedLogits, headLogits, type EmotionEmbeddingHead } from './emotion-
 import { quantizedHead } from './emotion-embedding-head-file.js';
 import { EKMAN_EMOTIONS, EMOTION_LABELS } from './emotion-labels.js';
 import { EKMAN_OFFSET, OUTPUT_COUNT, sigmoid } from './emotion-model.js';
-import { calibrateOutputs, crossFittedF1, targetsOf, type TuneReport } from './emotion-trainer.js';
+import { calibrateOutputs, crossFittedF1, random, targetsOf, type TuneReport } from './emotion-trainer.js';
 
 /** Settings of one head training run. The defaults are the ones the shipped head was trained with. */
 export interface HeadTrainOptions {
@@ -47,18 +47,6 @@ export interface TuneText extends EmbeddedText {
 /** What head training reports; `ngramWeight` is the blend it chose. */
 export interface HeadTuneReport extends TuneReport {
   readonly ngramWeight: number;
-}
-
-/** Deterministic 32-bit PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A standard normal draw (Box–Muller) from a uniform source. */

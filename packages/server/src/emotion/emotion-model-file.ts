@@ -81,16 +81,11 @@ export function encodeEmotionModel(model: EmotionModel, about: Record<string, un
     thresholds: Array.from(model.thresholds),
     about,
   };
-  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
-  const prefix = Buffer.alloc(12);
-  prefix.write(MAGIC, 0, 'ascii');
-  prefix.writeUInt32LE(VERSION, 4);
-  prefix.writeUInt32LE(headerBytes.length, 8);
+  const prefix = containerPrefix(MAGIC, VERSION, header);
   const idfBytes = Buffer.alloc(idf.length * 2);
   idf.forEach((value, position) => idfBytes.writeUInt16LE(value, position * 2));
   const body = Buffer.concat([
     prefix,
-    headerBytes,
     vocabulary,
     idfBytes,
     Buffer.from(values.buffer, values.byteOffset, values.length),
@@ -169,4 +164,14 @@ export function readWeightsContainer<H extends { outputs: number }>(
     throw new EmotionModelFileError(`expected ${OUTPUT_COUNT} outputs, the ${format.what} has ${header.outputs}`);
   }
   return { body, header, headerEnd };
+}
+
+/** The start of a weights container: magic, version, header length, then the JSON header. */
+export function containerPrefix(magic: string, version: number, header: object): Buffer {
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const prefix = Buffer.alloc(12);
+  prefix.write(magic, 0, 'ascii');
+  prefix.writeUInt32LE(version, 4);
+  prefix.writeUInt32LE(headerBytes.length, 8);
+  return Buffer.concat([prefix, headerBytes]);
 }

@@ -43,8 +43,8 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   seed: 20200519,
 };
 
-/** Deterministic 32-bit PRNG (mulberry32). */
-function random(seed: number): () => number {
+/** Deterministic 32-bit PRNG (mulberry32), so training is reproducible byte for byte. */
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -2,11 +2,12 @@ import { Redis } from 'ioredis';
 import type { RateLimitStore, TakeResult, TokenBucketPolicy } from './rate-limit-store.js';
 import { takeResult } from './token-bucket.js';
 
-// KEYS[1] bucket; ARGV: capacity, refill per ms, cost, now (ms). Returns { tokens * 1000, allowed }.
-const TAKE_SCRIPT = `
+// Both scripts start by reading the bucket. KEYS[1] bucket; ARGV: capacity, refill per ms,
+// cost (or consumed), now (ms). A missing bucket is full.
+const READ_BUCKET = `
 local capacity = tonumber(ARGV[1])
 local per_ms = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
+local amount = tonumber(ARGV[3])
 local now = tonumber(ARGV[4])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'updated_at')
 local tokens = tonumber(state[1])
@@ -15,6 +16,11 @@ if tokens == nil then
   tokens = capacity
   updated = now
 end
+`;
+
+// Returns { tokens * 1000, allowed }.
+const TAKE_SCRIPT = `${READ_BUCKET}
+local cost = amount
 tokens = math.min(capacity, tokens + math.max(0, now - updated) * per_ms)
 local allowed = 0
 if tokens >= cost then
@@ -26,20 +32,9 @@ redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / per_ms) + 1000)
 return { math.floor(tokens * 1000), allowed }
 `;
 
-// KEYS[1] bucket; ARGV: capacity, refill per ms, consumed, now (ms). Subtracts `consumed` whatever
-// the level, down to minus the capacity. Returns the level * 1000.
-const SETTLE_SCRIPT = `
-local capacity = tonumber(ARGV[1])
-local per_ms = tonumber(ARGV[2])
-local consumed = tonumber(ARGV[3])
-local now = tonumber(ARGV[4])
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'updated_at')
-local tokens = tonumber(state[1])
-local updated = tonumber(state[2])
-if tokens == nil then
-  tokens = capacity
-  updated = now
-end
+// Subtracts `consumed` whatever the level, down to minus the capacity. Returns the level * 1000.
+const SETTLE_SCRIPT = `${READ_BUCKET}
+local consumed = amount
 tokens = math.max(-capacity, math.min(capacity, tokens + math.max(0, now - updated) * per_ms) - consumed)
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'updated_at', tostring(math.max(updated, now)))
 redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / per_ms) + 1000)
