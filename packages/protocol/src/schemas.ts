@@ -78,10 +78,18 @@ export const MessageSchema = z.object({
 });
 export type Message = z.infer<typeof MessageSchema>;
 
+/**
+ * `active`: in use; `idle`: no message for a while; `summarized`: older turns are carried by a
+ * rolling summary; `closed`: ended (a new message reopens it).
+ */
+export const ConversationStateSchema = z.enum(['active', 'idle', 'summarized', 'closed']);
+export type ConversationState = z.infer<typeof ConversationStateSchema>;
+
 export const ConversationSchema = z.object({
   id: IdSchema,
   avatarId: IdSchema,
   title: z.nullable(z.string()),
+  state: z.optional(ConversationStateSchema),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -105,6 +113,10 @@ export const SendMessageRequestSchema = z.object({
     ),
 });
 export type SendMessageRequest = z.infer<typeof SendMessageRequestSchema>;
+
+/** Replace the visitor's last message (the reply after it is written again). */
+export const EditMessageRequestSchema = SendMessageRequestSchema;
+export type EditMessageRequest = z.infer<typeof EditMessageRequestSchema>;
 
 /** Thumbs up or down on one of the avatar's replies, with an optional reason. */
 export const FEEDBACK_REASONS = ['too_long', 'too_short', 'unhelpful', 'wrong', 'rude', 'off_topic', 'other'] as const;

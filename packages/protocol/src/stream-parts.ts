@@ -1,10 +1,12 @@
 import { z } from 'zod/mini';
 import { ErrorInfoSchema } from './errors.js';
 import { EkmanEmotionSchema } from './emotion.js';
+import { ContextTraceSchema } from './memory.js';
 import { IdSchema, MessageSchema } from './schemas.js';
 
 /**
- * The parts of a streamed reply, in order: `start`, then `text-start`, the avatar's `emotion`
+ * The parts of a streamed reply, in order: `start`, then `text-start`, `context` (what went into
+ * the reply's context), the avatar's `emotion`
  * (early, before or between the first deltas, when the model reports one), any number of
  * `text-delta`, `text-end`, then `usage` and/or `error`, and always `finish` last.
  * A stream never just stops: failures arrive as an `error` part followed by `finish`.
@@ -23,6 +25,12 @@ export const TextEndPartSchema = z.object({ type: z.literal('text-end'), id: IdS
 
 /** The avatar's expression for this reply, from the model's structured output. */
 export const EmotionPartSchema = z.object({ type: z.literal('emotion'), id: IdSchema, emotion: EkmanEmotionSchema });
+
+/**
+ * What went into this reply's context (memories, preferences, lorebook entries, token budget),
+ * sent right after `text-start`. The widget shows it on demand ("Why this reply?").
+ */
+export const ContextPartSchema = z.object({ type: z.literal('context'), id: IdSchema, trace: ContextTraceSchema });
 
 export const UsagePartSchema = z.object({
   type: z.literal('usage'),
@@ -50,6 +58,7 @@ export const StreamPartSchema = z.discriminatedUnion('type', [
   TextDeltaPartSchema,
   TextEndPartSchema,
   EmotionPartSchema,
+  ContextPartSchema,
   UsagePartSchema,
   ErrorPartSchema,
   FinishPartSchema,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, customType, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () =>
   integer('created_at', { mode: 'timestamp_ms' })
@@ -156,6 +156,15 @@ export const conversations = sqliteTable(
     avatarVersion: integer('avatar_version'),
     /** The avatar's current tone adaptation for this conversation (`persona/adaptation.ts`). */
     toneState: text('tone_state', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** `active`, `idle`, `summarized` or `closed` (see the protocol's ConversationState). */
+    state: text('state', { enum: ['active', 'idle', 'summarized', 'closed'] })
+      .notNull()
+      .default('active'),
+    /** Rolling summary of the turns up to and including message `summary_through_seq`. */
+    summary: text('summary'),
+    summaryThroughSeq: integer('summary_through_seq'),
+    /** The memory extractor has read every message up to this seq. */
+    memoryThroughSeq: integer('memory_through_seq'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -182,6 +191,8 @@ export const messages = sqliteTable(
     errorCode: text('error_code'),
     /** `{ label, ekman, intensity }`: the visitor's emotion, or the avatar's expression on replies. */
     emotion: text('emotion', { mode: 'json' }).$type<{ label: string; ekman: string; intensity: number }>(),
+    /** Replies: what went into the context (the protocol's ContextTrace). */
+    trace: text('trace', { mode: 'json' }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -385,4 +396,107 @@ export const toneAdaptations = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index('tone_adaptations_avatar_idx').on(t.tenantId, t.avatarId, t.seq)],
+);
+
+/** libSQL's 32-bit float vector column (`F32_BLOB(384)`): little-endian float32s. */
+const f32Blob = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'F32_BLOB(384)',
+});
+
+/**
+ * Long-term memory. Scope: `avatar_id` + `visitor_id` for a visitor's own memories; an empty
+ * `visitor_id` holds tenant knowledge for one avatar, and empty both for every avatar.
+ */
+export const memories = sqliteTable(
+  'memories',
+  {
+    /** The FTS5 index's rowid. */
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    avatarId: text('avatar_id').notNull().default(''),
+    visitorId: text('visitor_id').notNull().default(''),
+    kind: text('kind', { enum: ['fact', 'episode'] }).notNull(),
+    category: text('category').notNull().default('other'),
+    text: text('text').notNull(),
+    importance: real('importance').notNull().default(0.5),
+    sourceMessageIds: text('source_message_ids', { mode: 'json' }).$type<string[]>().notNull(),
+    /** What the retriever matches on (the text, with the moment around it for episodes). */
+    searchText: text('search_text').notNull(),
+    embedding: f32Blob('embedding'),
+    embeddingModel: text('embedding_model'),
+    status: text('status', { enum: ['active', 'deleted'] })
+      .notNull()
+      .default('active'),
+    /** When what it says happened or was said (the source message's time). */
+    occurredAt: integer('occurred_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('memories_id_idx').on(t.id),
+    index('memories_scope_idx').on(t.tenantId, t.avatarId, t.visitorId, t.status),
+  ],
+);
+
+/** Every change to a memory: what it said before and after, who changed it and why. */
+export const memoryHistory = sqliteTable(
+  'memory_history',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    memoryId: text('memory_id')
+      .notNull()
+      .references(() => memories.id, { onDelete: 'cascade' }),
+    event: text('event', { enum: ['add', 'update', 'delete'] }).notNull(),
+    before: text('before'),
+    after: text('after'),
+    actor: text('actor', { enum: ['extractor', 'visitor', 'admin'] }).notNull(),
+    reason: text('reason'),
+    sourceMessageIds: text('source_message_ids', { mode: 'json' }).$type<string[]>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('memory_history_memory_idx').on(t.memoryId, t.seq)],
+);
+
+/**
+ * One row per memory scope: a revision bumped by every write (in-process vector caches check it,
+ * so several instances stay consistent), the visitor's pause switch and preference profile.
+ */
+export const memoryScopes = sqliteTable(
+  'memory_scopes',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    avatarId: text('avatar_id').notNull(),
+    visitorId: text('visitor_id').notNull(),
+    revision: integer('revision').notNull().default(0),
+    paused: integer('paused', { mode: 'boolean' }).notNull().default(false),
+    preferences: text('preferences', { mode: 'json' }).$type<Record<string, unknown>>(),
+    preferencesUpdatedAt: integer('preferences_updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.avatarId, t.visitorId] })],
+);
+
+/** Every change to a visitor's preference profile, with where the evidence came from. */
+export const preferenceChanges = sqliteTable(
+  'preference_changes',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    avatarId: text('avatar_id').notNull(),
+    visitorId: text('visitor_id').notNull(),
+    field: text('field').notNull(),
+    before: text('before', { mode: 'json' }),
+    after: text('after', { mode: 'json' }),
+    source: text('source', { enum: ['conversation', 'feedback', 'visitor'] }).notNull(),
+    reason: text('reason'),
+    messageId: text('message_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('preference_changes_scope_idx').on(t.tenantId, t.avatarId, t.visitorId, t.seq)],
 );
