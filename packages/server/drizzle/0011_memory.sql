@@ -4,6 +4,8 @@ CREATE TABLE `memories` (
 	`tenant_id` text NOT NULL,
 	`avatar_id` text DEFAULT '' NOT NULL,
 	`visitor_id` text DEFAULT '' NOT NULL,
+	`scope_key` text NOT NULL,
+	`revision` integer DEFAULT 0 NOT NULL,
 	`kind` text NOT NULL,
 	`category` text DEFAULT 'other' NOT NULL,
 	`text` text NOT NULL,
@@ -21,6 +23,7 @@ CREATE TABLE `memories` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `memories_id_idx` ON `memories` (`id`);--> statement-breakpoint
 CREATE INDEX `memories_scope_idx` ON `memories` (`tenant_id`,`avatar_id`,`visitor_id`,`status`);--> statement-breakpoint
+CREATE INDEX `memories_scope_revision_idx` ON `memories` (`scope_key`,`revision`);--> statement-breakpoint
 CREATE TABLE `memory_history` (
 	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`memory_id` text NOT NULL,
@@ -40,6 +43,7 @@ CREATE TABLE `memory_scopes` (
 	`avatar_id` text NOT NULL,
 	`visitor_id` text NOT NULL,
 	`revision` integer DEFAULT 0 NOT NULL,
+	`epoch` integer DEFAULT 0 NOT NULL,
 	`paused` integer DEFAULT false NOT NULL,
 	`preferences` text,
 	`preferences_updated_at` integer,
@@ -66,19 +70,18 @@ CREATE INDEX `preference_changes_scope_idx` ON `preference_changes` (`tenant_id`
 ALTER TABLE `conversations` ADD `state` text DEFAULT 'active' NOT NULL;--> statement-breakpoint
 ALTER TABLE `conversations` ADD `summary` text;--> statement-breakpoint
 ALTER TABLE `conversations` ADD `summary_through_seq` integer;--> statement-breakpoint
-ALTER TABLE `conversations` ADD `memory_through_seq` integer;--> statement-breakpoint
 ALTER TABLE `messages` ADD `trace` text;--> statement-breakpoint
-CREATE VIRTUAL TABLE `memories_fts` USING fts5(`search_text`, content='memories', content_rowid='seq', tokenize='porter unicode61');
+CREATE VIRTUAL TABLE `memories_fts` USING fts5(`search_text`, `scope_key`, content='memories', content_rowid='seq', tokenize='porter unicode61');
 --> statement-breakpoint
 CREATE TRIGGER `memories_fts_insert` AFTER INSERT ON `memories` BEGIN
-  INSERT INTO `memories_fts`(rowid, `search_text`) VALUES (new.`seq`, new.`search_text`);
+  INSERT INTO `memories_fts`(rowid, `search_text`, `scope_key`) VALUES (new.`seq`, new.`search_text`, new.`scope_key`);
 END;
 --> statement-breakpoint
 CREATE TRIGGER `memories_fts_delete` AFTER DELETE ON `memories` BEGIN
-  INSERT INTO `memories_fts`(`memories_fts`, rowid, `search_text`) VALUES ('delete', old.`seq`, old.`search_text`);
+  INSERT INTO `memories_fts`(`memories_fts`, rowid, `search_text`, `scope_key`) SELECT 'delete', old.`seq`, old.`search_text`, old.`scope_key` WHERE old.`status` = 'active';
 END;
 --> statement-breakpoint
-CREATE TRIGGER `memories_fts_update` AFTER UPDATE OF `search_text` ON `memories` BEGIN
-  INSERT INTO `memories_fts`(`memories_fts`, rowid, `search_text`) VALUES ('delete', old.`seq`, old.`search_text`);
-  INSERT INTO `memories_fts`(rowid, `search_text`) VALUES (new.`seq`, new.`search_text`);
+CREATE TRIGGER `memories_fts_update` AFTER UPDATE OF `search_text`, `status` ON `memories` BEGIN
+  INSERT INTO `memories_fts`(`memories_fts`, rowid, `search_text`, `scope_key`) SELECT 'delete', old.`seq`, old.`search_text`, old.`scope_key` WHERE old.`status` = 'active';
+  INSERT INTO `memories_fts`(rowid, `search_text`, `scope_key`) SELECT new.`seq`, new.`search_text`, new.`scope_key` WHERE new.`status` = 'active';
 END;

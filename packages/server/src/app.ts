@@ -24,6 +24,9 @@ import { conversationDocs, conversationRoutes } from './routes/conversations.js'
 import { assetDocs, assetRoutes } from './routes/assets.js';
 import { sessionDocs, sessionRoutes } from './routes/sessions.js';
 import type { EmotionDetector } from './emotion/index.js';
+import { HeuristicMemoryExtractor } from './memory/heuristic-extractor.js';
+import { MemoryService } from './memory/memory-service.js';
+import { memoryDocs, memoryRoutes, preferenceRoutes } from './routes/memories.js';
 
 export interface AppDeps {
   db: Database;
@@ -44,6 +47,10 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** Labels each visitor message's emotion. Default: the shipped n-gram classifier. */
   emotions?: Promise<EmotionDetector>;
+  /** Long-term memory. Default: episodes and first-person facts, keyword search only. */
+  memory?: MemoryService;
+  /** Input tokens per reply at most (default 8192). */
+  maxContextTokens?: number;
   log?: (message: string, error: unknown) => void;
 }
 
@@ -65,6 +72,9 @@ export function createApp(deps: AppDeps) {
   const ledger = deps.ledger ?? new UsageLedger(deps.db, { log });
   const metrics = deps.metrics ?? new Metrics();
   const errors = new ErrorTracker(deps.db, log);
+  const memory =
+    deps.memory ??
+    new MemoryService({ db: deps.db, embeddings: () => Promise.resolve(null), extractor: new HeuristicMemoryExtractor(), log });
   const app = new Hono<AppEnv>();
   app.onError(
     errorHandler(
@@ -112,9 +122,12 @@ export function createApp(deps: AppDeps) {
       ledger,
       metrics,
       errors,
+      memory,
       log,
     }),
   );
+  app.route('/v1/memories', memoryRoutes({ tokens: deps.tokens, memory }));
+  app.route('/v1/preferences', preferenceRoutes({ tokens: deps.tokens, memory }));
 
   // Admin bodies carry whole personas (lorebooks up to 1 MB); character card uploads up to 50 MB.
   const adminLimit = (maxSize: number) =>
@@ -165,7 +178,7 @@ export function createApp(deps: AppDeps) {
     );
   });
 
-  const openApiDocument = buildOpenApiDocument([...sessionDocs, ...conversationDocs, ...assetDocs, ...adminDocs]);
+  const openApiDocument = buildOpenApiDocument([...sessionDocs, ...conversationDocs, ...memoryDocs, ...assetDocs, ...adminDocs]);
   app.get('/openapi.json', (c) => c.json(openApiDocument));
   return app;
 }

@@ -40,8 +40,19 @@ export const EnvSchema = z.object({
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   /** `false` for OpenAI-compatible servers without structured outputs (replies then carry no expression). */
   OPENAI_STRUCTURED_OUTPUT: z.enum(['true', 'false']).default('true'),
-  /** `embedding`: visitor emotions from the local embedding model (more accurate, a few ms). */
-  VIBHAVA_EMOTION_CLASSIFIER: z.enum(['ngram', 'embedding']).default('ngram'),
+  /**
+   * Visitor emotions: `auto` (default) uses the local embedding model's vector of each message,
+   * which memory computes anyway, and the n-gram model when the embedding model is missing.
+   */
+  VIBHAVA_EMOTION_CLASSIFIER: z.enum(['auto', 'ngram', 'embedding']).default('auto'),
+  /**
+   * What turns conversations into facts: `auto` (default) asks the hosted model when one is
+   * configured and uses first-person patterns with the small local model; `llm`, `heuristic`,
+   * or `off` (episodes only: every turn is still remembered as said).
+   */
+  VIBHAVA_MEMORY_EXTRACTOR: z.enum(['auto', 'llm', 'heuristic', 'off']).default('auto'),
+  /** Input tokens sent per reply at most (context manager); the model's window caps it too. */
+  VIBHAVA_CONTEXT_TOKENS: z.coerce.number().int().min(512).default(8192),
   VIBHAVA_MODEL_PATH: optionalString,
   VIBHAVA_MODELS_DIR: optionalString,
   VIBHAVA_MODEL_THREADS: z.coerce.number().int().positive().optional(),

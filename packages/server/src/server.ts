@@ -5,7 +5,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { EmbeddingEmotionClassifier } from './emotion/embedding-emotion-classifier.js';
+import type { EmbeddingModel } from './embeddings/embedding-model.js';
 import { loadLocalEmbeddingModel } from './embeddings/local-embedding-model.js';
+import { HeuristicMemoryExtractor } from './memory/heuristic-extractor.js';
+import { LlmMemoryExtractor } from './memory/llm-extractor.js';
+import { MemoryService } from './memory/memory-service.js';
 import { createApp, type App } from './app.js';
 import { VisitorTokens } from './auth/visitor-token.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -66,7 +70,14 @@ export interface StartServerOptions {
    * local sentence-embedding model plus a head: better Ekman-7 accuracy, a few ms per message;
    * needs the embedding model from `pnpm models pull`).
    */
-  emotionClassifier?: 'ngram' | 'embedding';
+  emotionClassifier?: 'auto' | 'ngram' | 'embedding';
+  /**
+   * Fact extraction for long-term memory: `auto` (the hosted model when there is one, else
+   * first-person patterns), `llm`, `heuristic` or `off` (episodes only).
+   */
+  memoryExtractor?: 'auto' | 'llm' | 'heuristic' | 'off';
+  /** Input tokens per reply at most (default 8192; the model's context window caps it too). */
+  maxContextTokens?: number;
   /** Prices for the usage ledger (default: OpenAI's list prices for the GPT-4o mini family). */
   prices?: PriceTable;
   /** A console owner of the demo tenant, created or updated at start (demo mode only). */
@@ -119,12 +130,33 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         });
   const rateLimits: RateLimitSettings = { store: rateLimitStore, ...defaultRateLimits, ...options.rateLimits };
   const ledger = new UsageLedger(db, { ...(options.prices ? { prices: options.prices } : {}), log });
-  // An explicit choice of the embedding classifier fails the start when its model is missing.
-  const embeddings =
-    options.emotionClassifier === 'embedding'
-      ? await loadLocalEmbeddingModel({ modelsDir: providerSettings.local?.modelsDir ?? defaultModelsDir() })
-      : undefined;
+  // The embedding model serves memory search and visitor emotions. An explicit choice of the
+  // embedding classifier fails the start when it is missing; otherwise memory falls back to
+  // keyword search and emotions to the n-gram model.
+  const modelsDir = providerSettings.local?.modelsDir ?? defaultModelsDir();
+  const classifier = options.emotionClassifier ?? 'auto';
+  let embeddings: EmbeddingModel | undefined;
+  if (classifier !== 'ngram') {
+    embeddings = await loadLocalEmbeddingModel({ modelsDir }).catch((error: unknown) => {
+      if (classifier === 'embedding') throw error;
+      log('The local embedding model is missing (pnpm models pull); memory search uses keywords only', error);
+      return undefined;
+    });
+  }
   const emotions = embeddings ? await EmbeddingEmotionClassifier.load(embeddings) : undefined;
+  const extractorChoice = options.memoryExtractor ?? 'auto';
+  const extractor =
+    extractorChoice === 'off'
+      ? null
+      : extractorChoice === 'llm' || (extractorChoice === 'auto' && model.provider !== 'local')
+        ? new LlmMemoryExtractor(model)
+        : new HeuristicMemoryExtractor();
+  const memory = new MemoryService({
+    db,
+    embeddings: () => Promise.resolve(embeddings ?? null),
+    extractor,
+    log,
+  });
   const app = createApp({
     db,
     model,
@@ -136,6 +168,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
     ...(emotions ? { emotions: Promise.resolve(emotions) } : {}),
+    memory,
+    ...(options.maxContextTokens ? { maxContextTokens: options.maxContextTokens } : {}),
     log,
   });
 
@@ -173,6 +207,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         server.close(() => done());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      await memory.idle();
       if (!options.model) await model.close?.();
       await embeddings?.close();
       await rateLimitStore.close?.();

@@ -176,7 +176,9 @@ describe('conversations', () => {
     expect(parts.map((p) => p.type)).toEqual([
       'start',
       'text-start',
-      // The avatar's expression comes before the words: the model writes it first.
+      // What went into the context (memories, preferences, token budget), then the avatar's
+      // expression before the words: the model writes it first.
+      'context',
       'emotion',
       ...parts.filter((p) => p.type === 'text-delta').map(() => 'text-delta'),
       'text-end',

@@ -231,7 +231,7 @@ describe('character cards over the admin API', () => {
     expect(system!.content).toContain('LORE-ALWAYS');
     expect(note!.content).not.toContain('LORE-KRAKEN');
     await say(session.token, id, 'Have you ever seen the kraken?');
-    expect(lastSystem()[1]!.content).toContain('LORE-KRAKEN');
+    expect(lastSystem().at(-1)!.content).toContain('LORE-KRAKEN');
 
     // Export as PNG: the same persona, the unknown fields and extensions intact.
     const exported = await call('GET', `/avatars/${imported.id}/card?format=png`);

@@ -26,6 +26,9 @@ export async function startHarness(options: Partial<StartServerOptions> = {}): P
     allowedOrigins: [PAGE_ORIGIN],
     model: new OpenAIChatModel({ apiKey: 'test-key', baseURL: upstream.baseURL, model: 'gpt-4o-mini', maxRetries: 0 }),
     log: () => {},
+    // Fact extraction by the hosted model would add its own calls to the upstream's request log;
+    // tests that check extraction choose it (`memoryExtractor: 'llm'`).
+    memoryExtractor: 'heuristic',
     ...options,
   });
   return {

@@ -1,5 +1,14 @@
-/** A one-line progress bar on a TTY; plain periodic lines elsewhere (CI logs). */
-export function createProgress(label: string, total: number, stream: NodeJS.WriteStream = process.stderr) {
+/**
+ * A one-line progress bar on a TTY; plain periodic lines elsewhere (CI logs). Counts bytes
+ * (shown in MB) unless `unit` names what is counted ("turns", "memories").
+ */
+export function createProgress(
+  label: string,
+  total: number,
+  stream: NodeJS.WriteStream = process.stderr,
+  unit: 'MB' | (string & {}) = 'MB',
+) {
+  const scale = unit === 'MB' ? 1e6 : 1;
   const started = performance.now();
   let lastPrinted = -1;
   const tty = stream.isTTY === true;
@@ -11,10 +20,10 @@ export function createProgress(label: string, total: number, stream: NodeJS.Writ
       if (tty && percent === lastPrinted && done < total) return;
       lastPrinted = percent;
       const seconds = (performance.now() - started) / 1000;
-      const rate = done / 1e6 / Math.max(seconds, 0.001);
+      const rate = done / scale / Math.max(seconds, 0.001);
       const width = 28;
       const filled = Math.round(ratio * width);
-      const line = `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB ${rate.toFixed(0)} MB/s`;
+      const line = `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${(done / scale).toFixed(0)}/${(total / scale).toFixed(0)} ${unit} ${rate.toFixed(0)} ${unit}/s`;
       stream.write(tty ? `\r${line}` : `${line}\n`);
     },
     done(): void {

@@ -1,4 +1,4 @@
-import type { Conversation, Emotion, Message } from '@vibhava/protocol';
+import type { ContextTrace, Conversation, ConversationState, Emotion, Message } from '@vibhava/protocol';
 import { and, desc, eq } from 'drizzle-orm';
 import type { VisitorClaims } from '../auth/visitor-token.js';
 import type { Database } from '../db/database.js';
@@ -24,11 +24,19 @@ export function toMessage(row: MessageRow): Message {
   };
 }
 
+/** After this long without a message an active conversation shows as `idle`. */
+export const IDLE_AFTER_MS = 30 * 60_000;
+
+export function conversationState(stored: ConversationState, updatedAt: number, now = Date.now()): ConversationState {
+  return stored === 'active' && now - updatedAt > IDLE_AFTER_MS ? 'idle' : stored;
+}
+
 export function toConversation(row: ConversationRow): Conversation {
   return {
     id: row.id,
     avatarId: row.avatarId,
     title: row.title,
+    state: conversationState(row.state, row.updatedAt.getTime()),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -50,7 +58,14 @@ export interface ConversationRef {
   avatarVersion: number | null;
   /** The avatar's tone adaptation so far (`persona/adaptation.ts`). */
   toneState: Record<string, number> | null;
+  /** Rolling summary of the turns up to `summaryThroughSeq` (they are no longer sent verbatim). */
+  summary: string | null;
+  summaryThroughSeq: number;
+  state: ConversationState;
 }
+
+/** A message with its position in the conversation. */
+export type TurnMessage = Message & { seq: number };
 
 /** Conversations and messages, always scoped to one visitor of one avatar. */
 export class ConversationStore {
@@ -92,7 +107,7 @@ export class ConversationStore {
   /** The visitor's own conversation, or a 404 (never another visitor's). Raw SQL: it is on every message's path. */
   async get(visitor: VisitorClaims, conversationId: string): Promise<ConversationRef> {
     const [row] = await this.#sql.all(
-      'SELECT id, avatar_id, avatar_version, tone_state FROM conversations WHERE id = ? AND visitor_id = ? AND avatar_id = ? AND tenant_id = ?',
+      'SELECT id, avatar_id, avatar_version, tone_state, summary, summary_through_seq, state FROM conversations WHERE id = ? AND visitor_id = ? AND avatar_id = ? AND tenant_id = ?',
       [conversationId, visitor.visitorId, visitor.avatarId, visitor.tenantId],
     );
     if (!row) throw notFound('The conversation');
@@ -103,7 +118,79 @@ export class ConversationStore {
       avatarId: String(row['avatar_id']),
       avatarVersion: version === null || version === undefined ? null : Number(version),
       toneState: typeof tone === 'string' ? (JSON.parse(tone) as Record<string, number>) : null,
+      summary: (row['summary'] as string | null) ?? null,
+      summaryThroughSeq: Number(row['summary_through_seq'] ?? 0),
+      state: row['state'] as ConversationState,
     };
+  }
+
+  /** Replaces the rolling summary: it now covers every message up to `throughSeq`. */
+  async saveSummary(conversationId: string, summary: string, throughSeq: number): Promise<void> {
+    await this.#sql.run(
+      `UPDATE conversations SET summary = ?, summary_through_seq = ?, state = CASE WHEN state = 'closed' THEN state ELSE 'summarized' END
+       WHERE id = ? AND coalesce(summary_through_seq, 0) < ?`,
+      [summary, throughSeq, conversationId, throughSeq],
+    );
+  }
+
+  async setState(conversationId: string, state: ConversationState): Promise<void> {
+    await this.#sql.run('UPDATE conversations SET state = ?, updated_at = ? WHERE id = ?', [state, Date.now(), conversationId]);
+  }
+
+  /** The context trace stored with a reply, or null. */
+  async trace(conversationId: string, messageId: string): Promise<ContextTrace | null> {
+    const [row] = await this.#sql.all(
+      `SELECT trace FROM messages WHERE id = ? AND conversation_id = ? AND role = 'assistant'`,
+      [messageId, conversationId],
+    );
+    return row?.['trace'] ? (JSON.parse(String(row['trace'])) as ContextTrace) : null;
+  }
+
+  /** The conversation's last visitor message and what follows it (a reply, or nothing). */
+  async lastExchange(conversationId: string): Promise<{ user: TurnMessage; after: TurnMessage[] } | null> {
+    const rows = await this.#sql.all(
+      `SELECT seq, id, conversation_id, role, content, status, input_tokens, output_tokens, emotion, created_at, updated_at
+       FROM messages WHERE conversation_id = ? AND seq >= coalesce(
+         (SELECT max(seq) FROM messages WHERE conversation_id = ? AND role = 'user'), 0) ORDER BY seq`,
+      [conversationId, conversationId],
+    );
+    const messages = rows.map((row) => ({ ...withoutUpdatedAt(messageFromSql(row)), seq: Number(row['seq']) }));
+    const [user, ...after] = messages;
+    return user && user.role === 'user' ? { user, after } : null;
+  }
+
+  /** Deletes the given messages (a reply being written again); their votes go with them. */
+  async deleteMessages(conversationId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#sql.run(
+      `DELETE FROM messages WHERE conversation_id = ? AND id IN (${ids.map(() => '?').join(', ')})`,
+      [conversationId, ...ids],
+    );
+  }
+
+  /** Replaces the text (and detected emotion) of a visitor's message. */
+  async editMessage(conversationId: string, messageId: string, content: string, emotion: Emotion | null): Promise<void> {
+    await this.#sql.run(
+      `UPDATE messages SET content = ?, emotion = ?, updated_at = ? WHERE id = ? AND conversation_id = ? AND role = 'user'`,
+      [content, emotion && JSON.stringify(emotion), Date.now(), messageId, conversationId],
+    );
+  }
+
+  /** An empty assistant placeholder for a reply to an existing visitor message (regenerate, edit). */
+  async beginReply(conversationId: string): Promise<string> {
+    const now = Date.now();
+    const assistantId = newId('msg');
+    await this.#sql.write([
+      {
+        sql: `INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at) VALUES (?, ?, 'assistant', '', 'streaming', ?, ?)`,
+        args: [assistantId, conversationId, now, now],
+      },
+      {
+        sql: `UPDATE conversations SET updated_at = ?, state = CASE WHEN summary IS NULL THEN 'active' ELSE 'summarized' END WHERE id = ?`,
+        args: [now, conversationId],
+      },
+    ]);
+    return assistantId;
   }
 
   /** Saves the conversation's tone and logs each change with its reason (for the console). */
@@ -160,7 +247,8 @@ export class ConversationStore {
     limit: number,
     staleAfterMs: number,
     feedbackLimit = 5,
-  ): Promise<{ history: Message[]; replyInProgress: boolean; feedback: RecentFeedback[] }> {
+    afterSeq = 0,
+  ): Promise<{ history: TurnMessage[]; replyInProgress: boolean; feedback: RecentFeedback[] }> {
     // One JSON array instead of ~200 values: the driver's cost is per value it hands to JS, and
     // parsing one string is several times cheaper. Sorted here (the aggregate keeps no order).
     // The visitor's latest votes (for tone adaptation) come in the same statement.
@@ -169,12 +257,12 @@ export class ConversationStore {
          (SELECT json_group_array(json_array(seq, id, role, content, status, input_tokens, output_tokens, emotion,
                  created_at, updated_at))
           FROM (SELECT seq, id, role, content, status, input_tokens, output_tokens, emotion, created_at, updated_at
-                FROM messages WHERE conversation_id = ? AND status IN ('complete', 'partial', 'streaming')
+                FROM messages WHERE conversation_id = ? AND seq > ? AND status IN ('complete', 'partial', 'streaming')
                 ORDER BY seq DESC LIMIT ?)) AS turns,
          (SELECT json_group_array(json_array(rating, reason, created_at))
           FROM (SELECT rating, reason, created_at FROM message_feedback WHERE conversation_id = ?
                 ORDER BY created_at DESC LIMIT ?)) AS votes`,
-      [conversationId, limit + 1, conversationId, feedbackLimit],
+      [conversationId, afterSeq, limit + 1, conversationId, feedbackLimit],
     );
     const rows = (JSON.parse(String(found?.['turns'] ?? '[]')) as TurnTuple[])
       .sort((a, b) => b[0] - a[0])
@@ -209,7 +297,10 @@ export class ConversationStore {
         args: [userId, conversationId, 'user', content, 'complete', emotion && JSON.stringify(emotion), now, now],
       },
       { sql: insert, args: [assistantId, conversationId, 'assistant', '', 'streaming', null, now, now] },
-      { sql: 'UPDATE conversations SET updated_at = ? WHERE id = ?', args: [now, conversationId] },
+      {
+        sql: `UPDATE conversations SET updated_at = ?, state = CASE WHEN summary IS NULL THEN 'active' ELSE 'summarized' END WHERE id = ?`,
+        args: [now, conversationId],
+      },
     ]);
     const createdAt = new Date(now).toISOString();
     return {
@@ -233,11 +324,11 @@ export class ConversationStore {
     values: Pick<
       MessageRow,
       'content' | 'status' | 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'provider' | 'model' | 'errorCode'
-    > & { emotion?: Emotion | null },
+    > & { emotion?: Emotion | null; trace?: ContextTrace | null },
   ): Promise<Message> {
     const [row] = await this.#sql.all(
       `UPDATE messages SET content = ?, status = ?, input_tokens = ?, output_tokens = ?, cached_input_tokens = ?,
-              provider = ?, model = ?, error_code = ?, emotion = ?, updated_at = ?
+              provider = ?, model = ?, error_code = ?, emotion = ?, trace = ?, updated_at = ?
             WHERE id = ?
             RETURNING id, conversation_id, role, content, status, input_tokens, output_tokens, emotion, created_at, updated_at`,
       [
@@ -250,6 +341,7 @@ export class ConversationStore {
         values.model,
         values.errorCode,
         values.emotion ? JSON.stringify(values.emotion) : null,
+        values.trace ? JSON.stringify(values.trace) : null,
         Date.now(),
         assistantId,
       ],
@@ -275,9 +367,10 @@ type TurnTuple = [
   updatedAt: number,
 ];
 
-function messageFromTuple(conversationId: string, tuple: TurnTuple): Message & { updatedAt: number } {
-  const [, id, role, content, status, inputTokens, outputTokens, emotion, createdAt, updatedAt] = tuple;
+function messageFromTuple(conversationId: string, tuple: TurnTuple): TurnMessage & { updatedAt: number } {
+  const [seq, id, role, content, status, inputTokens, outputTokens, emotion, createdAt, updatedAt] = tuple;
   return {
+    seq,
     id,
     conversationId,
     role,
@@ -289,6 +382,11 @@ function messageFromTuple(conversationId: string, tuple: TurnTuple): Message & {
     createdAt: new Date(createdAt).toISOString(),
     updatedAt,
   };
+}
+
+function withoutUpdatedAt(message: Message & { updatedAt: number }): Message {
+  const { updatedAt: _updatedAt, ...rest } = message;
+  return rest;
 }
 
 function messageFromSql(row: SqlRow): Message & { updatedAt: number } {

@@ -1,5 +1,6 @@
 import {
   encodeSseEvent,
+  type ContextTrace,
   type EkmanEmotion,
   type Emotion,
   type ErrorInfo,
@@ -18,6 +19,8 @@ import {
 
 export interface ReplySummary {
   messageId: string;
+  /** The reply's text as stored. */
+  text: string;
   provider: string;
   model: string;
   inputTokens: number;
@@ -39,6 +42,18 @@ export interface ReplyStreamOptions {
   /** Per-turn context (time, emotion, tone, lore) sent as a system note right before the visitor's message. */
   turnNote?: string;
   content: string;
+  /** Answer this stored visitor message again (regenerate, edit) instead of storing `content` as a new one. */
+  existingUserMessage?: Message;
+  /**
+   * Builds the prompt (the context manager: budget, summary, memories); without it the prompt is
+   * the persona, the whole `history`, the turn note and the message. `nextTurnPrefix` is how the
+   * next turn's prompt will begin once the reply is known (for the local model's KV cache).
+   */
+  compose?: (expressive: boolean) => {
+    messages: ChatPromptMessage[];
+    trace?: ContextTrace;
+    nextTurnPrefix: (reply: string) => ChatPromptMessage[];
+  };
   /** The visitor's detected emotion, stored with their message. */
   visitorEmotion?: Emotion | null;
   /** Adjusts the expression the model chose before anyone sees it (see `empatheticExpression`). */
@@ -69,12 +84,13 @@ export interface ReplyStreamOptions {
  */
 export async function createReplyStream(options: ReplyStreamOptions): Promise<ReadableStream<Uint8Array>> {
   const { store, model, conversationId, history } = options;
-  const { userMessage, assistantId } = await store.beginTurn(conversationId, options.content, {
-    emotion: options.visitorEmotion ?? null,
-  });
+  const { userMessage, assistantId } = options.existingUserMessage
+    ? { userMessage: options.existingUserMessage, assistantId: await store.beginReply(conversationId) }
+    : await store.beginTurn(conversationId, options.content, { emotion: options.visitorEmotion ?? null });
   options.onStarted?.(userMessage);
   const expressive = options.expressive ?? model.structuredOutput === true;
-  const prompt: ChatPromptMessage[] = [
+  const composed = options.compose?.(expressive);
+  const prompt: ChatPromptMessage[] = composed?.messages ?? [
     { role: 'system', content: expressive ? `${options.persona}\n\n${AVATAR_REPLY_INSTRUCTION}` : options.persona },
     ...history.map((m): ChatPromptMessage => {
       const message = { role: m.role, content: m.content };
@@ -83,6 +99,7 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
     ...(options.turnNote ? [{ role: 'system' as const, content: options.turnNote }] : []),
     { role: 'user', content: options.content },
   ];
+  const trace = composed?.trace;
   const parser = expressive ? new AvatarReplyParser() : undefined;
   const encoder = new TextEncoder();
   const abort = new AbortController();
@@ -100,6 +117,7 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
       };
       send({ type: 'start', conversationId, userMessage, assistantMessageId: assistantId });
       send({ type: 'text-start', id: assistantId });
+      if (trace) send({ type: 'context', id: assistantId, trace });
       let text = '';
       let expression: EkmanEmotion | undefined;
       let usage: { inputTokens: number; outputTokens: number; cachedInputTokens?: number } | undefined;
@@ -117,10 +135,12 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
           ...(options.maxOutputTokens ? { maxOutputTokens: options.maxOutputTokens } : {}),
           ...(expressive ? { responseFormat: AVATAR_REPLY_FORMAT } : {}),
           // The next turn begins with this turn's prompt (less its note) and this reply.
-          nextTurnPrefix: (reply) => [
-            ...prompt.filter((m) => m.content !== options.turnNote || m.role !== 'system'),
-            { role: 'assistant', content: reply },
-          ],
+          nextTurnPrefix:
+            composed?.nextTurnPrefix ??
+            ((reply) => [
+              ...prompt.filter((m) => m.content !== options.turnNote || m.role !== 'system'),
+              { role: 'assistant', content: reply },
+            ]),
         })) {
           if (part.type === 'text-delta') {
             if (!parser) {
@@ -174,6 +194,7 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
         model: answering.modelId,
         errorCode: error?.code ?? (finishReason === 'aborted' ? 'aborted' : null),
         emotion: expression ? { label: expression, ekman: expression, intensity: 1 } : null,
+        trace: trace ?? null,
       } as const;
       let message: Message;
       try {
@@ -202,6 +223,7 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
       await options
         .onSettled?.({
           messageId: assistantId,
+          text,
           provider: answering.provider,
           model: answering.modelId,
           inputTokens: usage?.inputTokens ?? 0,

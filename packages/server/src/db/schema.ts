@@ -163,8 +163,6 @@ export const conversations = sqliteTable(
     /** Rolling summary of the turns up to and including message `summary_through_seq`. */
     summary: text('summary'),
     summaryThroughSeq: integer('summary_through_seq'),
-    /** The memory extractor has read every message up to this seq. */
-    memoryThroughSeq: integer('memory_through_seq'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -418,6 +416,10 @@ export const memories = sqliteTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     avatarId: text('avatar_id').notNull().default(''),
     visitorId: text('visitor_id').notNull().default(''),
+    /** One token naming the scope, indexed by FTS5 so keyword search stays inside it. */
+    scopeKey: text('scope_key').notNull(),
+    /** The scope's revision when this row last changed (in-process vector caches catch up from it). */
+    revision: integer('revision').notNull().default(0),
     kind: text('kind', { enum: ['fact', 'episode'] }).notNull(),
     category: text('category').notNull().default('other'),
     text: text('text').notNull(),
@@ -438,6 +440,7 @@ export const memories = sqliteTable(
   (t) => [
     uniqueIndex('memories_id_idx').on(t.id),
     index('memories_scope_idx').on(t.tenantId, t.avatarId, t.visitorId, t.status),
+    index('memories_scope_revision_idx').on(t.scopeKey, t.revision),
   ],
 );
 
@@ -473,6 +476,8 @@ export const memoryScopes = sqliteTable(
     avatarId: text('avatar_id').notNull(),
     visitorId: text('visitor_id').notNull(),
     revision: integer('revision').notNull().default(0),
+    /** Bumped when rows are erased for good: caches then reload the scope. */
+    epoch: integer('epoch').notNull().default(0),
     paused: integer('paused', { mode: 'boolean' }).notNull().default(false),
     preferences: text('preferences', { mode: 'json' }).$type<Record<string, unknown>>(),
     preferencesUpdatedAt: integer('preferences_updated_at', { mode: 'timestamp_ms' }),

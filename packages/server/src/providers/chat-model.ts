@@ -57,6 +57,13 @@ export interface ChatModel {
   readonly modelId: string;
   /** Whether the model honours `responseFormat` (structured output). */
   readonly structuredOutput?: boolean;
+  /**
+   * Tokens the model attends to at once, prompt and reply together. Unknown when absent: callers
+   * assume a conservative window (see `context/context-budget.ts`).
+   */
+  readonly contextWindow?: number;
+  /** Tokens in `text` by the model's own tokenizer (absent: callers approximate with o200k_base). */
+  countTokens?(text: string): number;
   /** Streams a reply. Failures are thrown as `ModelError`; an abort ends the stream early. */
   stream(options: ChatStreamOptions): AsyncIterable<ModelStreamPart>;
   /** Whether the model can be used now (keys present, weights loaded). */

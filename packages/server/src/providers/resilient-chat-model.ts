@@ -20,6 +20,8 @@ export class ResilientChatModel implements ChatModel {
   readonly provider: string;
   readonly modelId: string;
   readonly structuredOutput: boolean;
+  /** The smallest window in the chain: a fallback must fit the same prompt. */
+  readonly contextWindow: number;
 
   constructor(
     private readonly chain: readonly ChatModel[],
@@ -29,6 +31,15 @@ export class ResilientChatModel implements ChatModel {
     this.provider = chain[0]!.provider;
     this.modelId = chain[0]!.modelId;
     this.structuredOutput = chain[0]!.structuredOutput ?? false;
+    const windows = chain.flatMap((model) => (model.contextWindow ? [model.contextWindow] : []));
+    // Models that do not say are assumed to hold a small local model's 4096 tokens.
+    this.contextWindow = windows.length > 0 ? Math.min(...windows) : 4096;
+  }
+
+  /** Counted with the first model's tokenizer (the one that usually answers). */
+  countTokens(text: string): number {
+    const first = this.chain[0]!;
+    return first.countTokens ? first.countTokens(text) : Math.ceil(text.length / 3.5);
   }
 
   async *stream(options: ChatStreamOptions): AsyncGenerator<ModelStreamPart> {

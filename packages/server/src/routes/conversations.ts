@@ -1,7 +1,11 @@
 import {
   ConversationListSchema,
   ConversationSchema,
+  ContextTraceSchema,
   CreateConversationRequestSchema,
+  EditMessageRequestSchema,
+  type ContextTrace,
+  type Message,
   FeedbackRequestSchema,
   FeedbackSchema,
   IdSchema,
@@ -9,7 +13,7 @@ import {
   SendMessageRequestSchema,
   StreamPartSchema,
 } from '@vibhava/protocol';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod/mini';
 import type { VisitorTokens } from '../auth/visitor-token.js';
 import { AvatarCache } from '../avatars/avatar-cache.js';
@@ -20,10 +24,23 @@ import { VisitorDirectory } from '../visitors/visitor-directory.js';
 import { loadEmotionClassifier } from '../emotion/emotion-classifier.js';
 import type { EmotionDetector } from '../emotion/index.js';
 import { DEFAULT_ADAPTATION_BOUNDS, NEUTRAL_TONE, TONE_WINDOW, adaptTone, type ToneState } from '../persona/index.js';
-import { ConversationStore } from '../conversations/conversation-store.js';
+import { ConversationStore, type ConversationRef, type TurnMessage } from '../conversations/conversation-store.js';
+import {
+  buildContext,
+  contextBudget,
+  DEFAULT_CONTEXT_WINDOW,
+  DEFAULT_MAX_INPUT_TOKENS,
+  selectTurnsToSummarize,
+  summarizeTurns,
+  tokenCounterFor,
+  type TokenCounter,
+} from '../context/index.js';
+import type { EmbeddingEmotionClassifier } from '../emotion/embedding-emotion-classifier.js';
+import type { MemoryService } from '../memory/memory-service.js';
+import { visitorScope } from './memories.js';
 import { FeedbackStore } from '../conversations/feedback-store.js';
 import { createReplyStream, type ReplySummary } from '../conversations/reply-stream.js';
-import { empatheticExpression } from '../conversations/structured-reply.js';
+import { AVATAR_REPLY_INSTRUCTION, empatheticExpression, toStructuredHistory } from '../conversations/structured-reply.js';
 import type { Database } from '../db/database.js';
 import { ApiError, notFound } from '../http/api-error.js';
 import type { AppEnv } from '../http/env.js';
@@ -46,8 +63,19 @@ import { clientIp, perMinute, rateLimit } from '../middleware/rate-limit.js';
 
 const ConversationParams = z.object({ conversationId: IdSchema });
 const MessageParams = z.object({ conversationId: IdSchema, messageId: IdSchema });
-/** Recent turns sent with each message (the context manager of the memory issue will budget this). */
-const HISTORY_TURNS = 20;
+/** Messages since the summary point read for a turn; the context manager keeps what fits. */
+const HISTORY_LIMIT = 200;
+/** Messages kept verbatim when older ones are folded into the summary, and the smallest fold. */
+const KEEP_RECENT = 16;
+const SUMMARY_BATCH = 8;
+/** Past this many messages since the summary point, the oldest are summarized in the background. */
+const SUMMARIZE_AFTER = 32;
+/** Recent messages whose words may activate lorebook entries. */
+const LORE_WINDOW = 20;
+/** Memories retrieved per turn (the context manager may send fewer). */
+const MEMORY_RESULTS = 8;
+const MAX_OUTPUT_TOKENS = 1024;
+const RegenerateRequestSchema = z.strictObject({});
 const authErrors = {
   401: { description: 'Missing, forged or expired visitor token' },
   403: { description: 'Token used from another origin' },
@@ -107,6 +135,68 @@ export const conversationDocs: RouteDoc[] = [
     },
   },
   {
+    method: 'post',
+    path: '/v1/conversations/{conversationId}/regenerate',
+    summary: 'Write the last reply again',
+    description:
+      'Replaces the reply to the visitor’s last message (the old reply and the memories drawn from it go) and streams the new one like sending a message; the `start` part names the existing visitor message.',
+    auth: 'visitor',
+    params: { conversationId: IdSchema },
+    body: RegenerateRequestSchema,
+    responses: {
+      200: { description: 'The new reply as a stream of parts', schema: StreamPartSchema, contentType: 'text/event-stream' },
+      ...notFoundError,
+      409: { description: 'Nothing to answer yet, or a reply is still being written' },
+      429: { description: 'Too many messages or a budget is used up' },
+      ...authErrors,
+    },
+  },
+  {
+    method: 'put',
+    path: '/v1/conversations/{conversationId}/messages/{messageId}',
+    summary: 'Edit the visitor’s last message and answer it again',
+    auth: 'visitor',
+    params: { conversationId: IdSchema, messageId: IdSchema },
+    body: EditMessageRequestSchema,
+    responses: {
+      200: { description: 'The new reply as a stream of parts', schema: StreamPartSchema, contentType: 'text/event-stream' },
+      400: { description: 'Invalid message' },
+      ...notFoundError,
+      409: { description: 'Not the last visitor message, or a reply is still being written' },
+      ...authErrors,
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/conversations/{conversationId}/stop',
+    summary: 'Stop the reply being written',
+    description: 'The reply is kept with the text written so far, marked partial. Closing the stream stops it too.',
+    auth: 'visitor',
+    params: { conversationId: IdSchema },
+    responses: { 200: { description: 'Whether a reply was being written' }, ...notFoundError, ...authErrors },
+  },
+  {
+    method: 'post',
+    path: '/v1/conversations/{conversationId}/close',
+    summary: 'Close the conversation (a new message reopens it)',
+    auth: 'visitor',
+    params: { conversationId: IdSchema },
+    responses: { 200: { description: 'Closed' }, ...notFoundError, ...authErrors },
+  },
+  {
+    method: 'get',
+    path: '/v1/conversations/{conversationId}/messages/{messageId}/trace',
+    summary: 'What went into a reply’s context',
+    description: 'The memories, preferences and lorebook entries the reply was written with, and its token budget.',
+    auth: 'visitor',
+    params: { conversationId: IdSchema, messageId: IdSchema },
+    responses: {
+      200: { description: 'The context trace', schema: ContextTraceSchema },
+      404: { description: 'No such reply, or it has no trace' },
+      ...authErrors,
+    },
+  },
+  {
     method: 'put',
     path: '/v1/conversations/{conversationId}/messages/{messageId}/feedback',
     summary: 'Rate a reply: thumbs up or down, with an optional reason',
@@ -137,6 +227,9 @@ export interface ConversationRouteDeps {
   model: ChatModel;
   log: (message: string, error: unknown) => void;
   emotions?: Promise<EmotionDetector> | undefined;
+  memory: MemoryService;
+  /** Input tokens per reply at most (default 8192). */
+  maxContextTokens?: number | undefined;
 }
 
 export function conversationRoutes(deps: ConversationRouteDeps) {
@@ -152,6 +245,9 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
     return null;
   });
   const { limits } = deps;
+  /** Replies being written by this instance, so `POST …/stop` can end them. */
+  const replies = new Map<string, AbortController>();
+  const summarizing = new Set<string>();
   const limitMessages = rateLimit(
     limits.store,
     'messages',
@@ -196,131 +292,318 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
       async (c) => {
         const { content } = c.req.valid('json');
         const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);
-        const turn = await store.turnContext(conversation.id, HISTORY_TURNS, 120_000, TONE_WINDOW);
-        if (turn.replyInProgress) {
-          throw new ApiError(
-            409,
-            'conflict',
-            'A reply is still being written in this conversation; wait for it or stop it first.',
-          );
-        }
-        const avatar = await avatarCache.get(conversation.avatarId);
-        if (!avatar) throw notFound('The avatar');
-        const visitor = c.var.visitor;
-        const profile = await profiles.forConversation(avatar, conversation.avatarVersion);
-        // The visitor's emotion: stored with their message, and a tone hint for the reply.
-        const detected = await (await emotions)?.classify(content);
-        const visitorEmotion = detected
-          ? { label: detected.label, ekman: detected.ekman, intensity: detected.intensity }
-          : undefined;
-        const visitorMessages = [...turn.history.filter((m) => m.role === 'user').map((m) => m.content), content];
-        const tone = adaptTone({
-          bounds: profile.adaptation ?? DEFAULT_ADAPTATION_BOUNDS,
-          ...(visitorEmotion ? { visitorEmotion } : {}),
-          recentFeedback: turn.feedback.map((v) => ({
-            rating: v.rating,
-            at: v.at,
-            ...(v.reason ? { reason: v.reason } : {}),
-          })),
-          recentVisitorMessages: visitorMessages.slice(-TONE_WINDOW),
-          previous: { ...NEUTRAL_TONE, ...(conversation.toneState as Partial<ToneState> | null) },
-        });
-        const lore = loreForTurn(profile, [...turn.history.map((m) => m.content), content]);
-        const who = await visitorDirectory.profile(visitor.visitorId);
-        const prompt = composeTurn({
-          avatarKey: `${avatar.id}@${conversation.avatarVersion ?? avatar.version}`,
-          profile,
-          visitor: { verified: who.verified, ...(who.name ? { name: who.name } : {}) },
-          timeZone: await quotas.tenantTimeZone(visitor.tenantId),
-          visitorEmotion,
-          tone: tone.hint,
-          lorebook: lore.triggered,
-          constantLore: lore.constant,
-          log: deps.log,
-        });
-        const admission = await quotas.admitMessage(visitor);
-        const fallbacks = (avatar.fallbackModels ?? []).flatMap((id) => deps.models(id) ?? []);
-        // Past a budget's soft limit, a cheaper model answers first (when the provider has it).
-        const primary = (admission.admitted && admission.degradeTo && deps.models(admission.degradeTo)) || deps.model;
-        let model: ChatModel = new ResilientChatModel([primary, ...fallbacks], deps.resilience);
-        if (!admission.admitted) {
-          const { scope, metric, period } = admission.quota;
-          deps.metrics.refusals.inc({ kind: 'quota', rule: `${scope}:${metric}:${period}` });
-          const retryAfterMs = Math.max(0, admission.resetsAt.getTime() - Date.now());
-          if (admission.quota.onExceeded === 'refuse') {
-            const seconds = Math.ceil(retryAfterMs / 1000);
-            const window = { day: 86_400, week: 604_800, month: 2_592_000 }[period];
-            c.header('Retry-After', String(seconds));
-            c.header('RateLimit-Policy', `"quota";q=${admission.quota.limit};w=${window}`);
-            c.header('RateLimit', `"quota";r=0;t=${seconds}`);
-            throw new ApiError(
-              429,
-              'quota_exceeded',
-              `The ${{ day: 'daily', week: 'weekly', month: 'monthly' }[admission.quota.period]} ${admission.quota.metric} budget for this chat is used up; it resets at ${admission.resetsAt.toISOString()}.`,
-              retryAfterMs,
-            );
-          }
-          model = new ScriptedChatModel(avatar.limitMessage ?? DEFAULT_LIMIT_MESSAGE);
-        }
-        const body = await createReplyStream({
-          store,
-          model,
-          onFailedAttempt: (attempt) => {
-            const cost = deps.ledger.record({
-              tenantId: visitor.tenantId,
-              avatarId: visitor.avatarId,
-              visitorId: visitor.visitorId,
-              conversationId: conversation.id,
-              provider: attempt.provider,
-              model: attempt.modelId,
-              operation: 'chat',
-              latencyMs: attempt.latencyMs,
-              outcome: 'error',
-              errorCode: attempt.error.code,
-            });
-            observeReply(deps, failedSummary(attempt), cost, visitor.tenantId);
-          },
-          onSettled: async (summary) => {
-            const cost = deps.ledger.record({
-              ...summary,
-              tenantId: visitor.tenantId,
-              avatarId: visitor.avatarId,
-              visitorId: visitor.visitorId,
-              conversationId: conversation.id,
-              operation: 'chat',
-            });
-            observeReply(deps, summary, cost, visitor.tenantId);
-            await quotas.record(visitor, { tokens: summary.inputTokens + summary.outputTokens, costMicroUsd: cost });
-          },
-          conversationId: conversation.id,
-          history: turn.history,
-          persona: prompt.system,
-          turnNote: prompt.turnNote,
-          visitorEmotion: visitorEmotion ?? null,
-          expressionFilter: empatheticExpression(visitorEmotion?.ekman),
-          content,
-          signal: c.req.raw.signal,
-          log: deps.log,
-          onStarted: (userMessage) => {
-            if (tone.changes.length === 0) return;
-            const ref = { ...visitor, conversationId: conversation.id, messageId: userMessage.id };
-            store
-              .saveTone(ref, tone.state, tone.changes)
-              .catch((error: unknown) => deps.log('Saving the tone failed', error));
-          },
-        });
-        return c.body(body, 200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache, no-transform',
-          'x-accel-buffering': 'no',
-        });
+        return reply(c, conversation, { content });
       },
+    )
+    .post(
+      '/:conversationId/regenerate',
+      validate('param', ConversationParams),
+      validate('json', RegenerateRequestSchema),
+      limitMessages,
+      async (c) => {
+        const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);
+        const last = await store.lastExchange(conversation.id);
+        if (!last) throw new ApiError(409, 'conflict', 'There is no message to answer again yet.');
+        return reply(c, conversation, { content: last.user.content, again: last });
+      },
+    )
+    .put(
+      '/:conversationId/messages/:messageId',
+      validate('param', MessageParams),
+      validate('json', EditMessageRequestSchema),
+      limitMessages,
+      async (c) => {
+        const { conversationId, messageId } = c.req.valid('param');
+        const { content } = c.req.valid('json');
+        const conversation = await store.get(c.var.visitor, conversationId);
+        const last = await store.lastExchange(conversation.id);
+        if (!last || last.user.id !== messageId) {
+          throw new ApiError(409, 'conflict', 'Only the visitor’s last message can be edited.');
+        }
+        return reply(c, conversation, { content, again: last, edited: true });
+      },
+    )
+    .post('/:conversationId/stop', validate('param', ConversationParams), async (c) => {
+      const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);
+      const running = replies.get(conversation.id);
+      running?.abort(new DOMException('Stopped by the visitor', 'AbortError'));
+      return c.json({ stopped: running !== undefined }, 200);
+    })
+    .post('/:conversationId/close', validate('param', ConversationParams), async (c) => {
+      const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);
+      await store.setState(conversation.id, 'closed');
+      return c.json({ id: conversation.id, state: 'closed' as const }, 200);
+    })
+    .get('/:conversationId/messages/:messageId/trace', validate('param', MessageParams), async (c) => {
+      const { conversationId, messageId } = c.req.valid('param');
+      const conversation = await store.get(c.var.visitor, conversationId);
+      const trace = await store.trace(conversation.id, messageId);
+      if (!trace) throw notFound('The reply’s context trace');
+      return c.json(trace, 200);
+    });
+
+  /**
+   * Answers the visitor: a new message, the last one again (`again`), or an edited last one.
+   * Builds the context (summary, recent turns, memories, preferences within the model's token
+   * budget), streams the reply, then remembers the turn in the background.
+   */
+  async function reply(
+    c: Context<AppEnv>,
+    conversation: ConversationRef,
+    request: { content: string; again?: { user: TurnMessage; after: TurnMessage[] }; edited?: boolean },
+  ) {
+    const { content, again } = request;
+    const visitor = c.var.visitor;
+    const scope = visitorScope(visitor);
+    const turn = await store.turnContext(
+      conversation.id,
+      HISTORY_LIMIT,
+      120_000,
+      TONE_WINDOW,
+      conversation.summaryThroughSeq,
     );
+    if (turn.replyInProgress) {
+      throw new ApiError(
+        409,
+        'conflict',
+        'A reply is still being written in this conversation; wait for it or stop it first.',
+      );
+    }
+    // Answering again: the history stops before the message being answered.
+    const history = again ? turn.history.filter((m) => m.seq < again.user.seq) : turn.history;
+    const avatar = await avatarCache.get(conversation.avatarId);
+    if (!avatar) throw notFound('The avatar');
+    const profile = await profiles.forConversation(avatar, conversation.avatarVersion);
+    // One embedding of the message serves both memory search and the visitor's emotion.
+    const vector = await deps.memory.embed(content);
+    const detector = await emotions;
+    const detected = detector
+      ? vector && isEmbeddingDetector(detector)
+        ? detector.classifyEmbedded(content, vector)
+        : await detector.classify(content)
+      : undefined;
+    const visitorEmotion = detected
+      ? { label: detected.label, ekman: detected.ekman, intensity: detected.intensity }
+      : undefined;
+    const visitorMessages = [...history.filter((m) => m.role === 'user').map((m) => m.content), content];
+    const tone = adaptTone({
+      bounds: profile.adaptation ?? DEFAULT_ADAPTATION_BOUNDS,
+      ...(visitorEmotion ? { visitorEmotion } : {}),
+      recentFeedback: turn.feedback.map((v) => ({
+        rating: v.rating,
+        at: v.at,
+        ...(v.reason ? { reason: v.reason } : {}),
+      })),
+      recentVisitorMessages: visitorMessages.slice(-TONE_WINDOW),
+      previous: { ...NEUTRAL_TONE, ...(conversation.toneState as Partial<ToneState> | null) },
+    });
+    const lore = loreForTurn(profile, [...history.slice(-LORE_WINDOW).map((m) => m.content), content]);
+    const who = await visitorDirectory.profile(visitor.visitorId);
+    const prompt = composeTurn({
+      avatarKey: `${avatar.id}@${conversation.avatarVersion ?? avatar.version}`,
+      profile,
+      visitor: { verified: who.verified, ...(who.name ? { name: who.name } : {}) },
+      timeZone: await quotas.tenantTimeZone(visitor.tenantId),
+      visitorEmotion,
+      tone: tone.hint,
+      lorebook: lore.triggered,
+      constantLore: lore.constant,
+      log: deps.log,
+    });
+    // The query is the message with the turns before it, so "and what about her?" still finds her.
+    const recall = await deps.memory.contextFor(
+      scope,
+      { text: content, context: history.slice(-2).map((m) => m.content).join('\n'), vector },
+      // Extra results make up for those the verbatim history already holds.
+      { k: MEMORY_RESULTS + 4 },
+    );
+    const admission = await quotas.admitMessage(visitor);
+    const fallbacks = (avatar.fallbackModels ?? []).flatMap((id) => deps.models(id) ?? []);
+    // Past a budget's soft limit, a cheaper model answers first (when the provider has it).
+    const primary = (admission.admitted && admission.degradeTo && deps.models(admission.degradeTo)) || deps.model;
+    let model: ChatModel = new ResilientChatModel([primary, ...fallbacks], deps.resilience);
+    if (!admission.admitted) {
+      const { scope: quotaScope, metric, period } = admission.quota;
+      deps.metrics.refusals.inc({ kind: 'quota', rule: `${quotaScope}:${metric}:${period}` });
+      const retryAfterMs = Math.max(0, admission.resetsAt.getTime() - Date.now());
+      if (admission.quota.onExceeded === 'refuse') {
+        const seconds = Math.ceil(retryAfterMs / 1000);
+        const window = { day: 86_400, week: 604_800, month: 2_592_000 }[period];
+        c.header('Retry-After', String(seconds));
+        c.header('RateLimit-Policy', `"quota";q=${admission.quota.limit};w=${window}`);
+        c.header('RateLimit', `"quota";r=0;t=${seconds}`);
+        throw new ApiError(
+          429,
+          'quota_exceeded',
+          `The ${{ day: 'daily', week: 'weekly', month: 'monthly' }[admission.quota.period]} ${admission.quota.metric} budget for this chat is used up; it resets at ${admission.resetsAt.toISOString()}.`,
+          retryAfterMs,
+        );
+      }
+      model = new ScriptedChatModel(avatar.limitMessage ?? DEFAULT_LIMIT_MESSAGE);
+    }
+    // Answering again: the old reply (and its memories) go; an edit rewrites the message first.
+    let userMessage: Message | undefined;
+    if (again) {
+      const replaced = again.after.map((m) => m.id);
+      await store.deleteMessages(conversation.id, replaced);
+      if (request.edited) {
+        await store.editMessage(conversation.id, again.user.id, content, visitorEmotion ?? null);
+        replaced.push(again.user.id);
+      }
+      if (replaced.length > 0) void deps.memory.forgetMessages(scope, replaced);
+      const { seq: _seq, ...stored } = again.user;
+      userMessage = { ...stored, content, emotion: visitorEmotion ?? stored.emotion ?? null };
+    }
+    const counter = tokenCounterFor(primary);
+    const budget = contextBudget({
+      contextWindow: model.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
+      maxOutputTokens: MAX_OUTPUT_TOKENS,
+      maxInputTokens: deps.maxContextTokens ?? DEFAULT_MAX_INPUT_TOKENS,
+    });
+    let dropped = 0;
+    let started: Message | undefined;
+    const inHistory = new Set([...history.map((m) => m.id), ...(again ? [again.user.id] : [])]);
+    const stop = new AbortController();
+    replies.set(conversation.id, stop);
+    const signal = AbortSignal.any([c.req.raw.signal, stop.signal]);
+    const body = await createReplyStream({
+      store,
+      model,
+      ...(userMessage ? { existingUserMessage: userMessage } : {}),
+      compose: (expressive) => {
+        const built = buildContext({
+          counter,
+          budget,
+          system: expressive ? `${prompt.system}\n\n${AVATAR_REPLY_INSTRUCTION}` : prompt.system,
+          summary: conversation.summary,
+          // What the verbatim history already says needs no memory.
+          memories: recall.memories
+            .filter((memory) => !memory.sourceMessageIds.some((id) => inHistory.has(id)))
+            .slice(0, MEMORY_RESULTS),
+          preferences: recall.preferences,
+          history: history.map((m) => {
+            const message = { role: m.role, content: m.content };
+            return { id: m.id, role: m.role, content: expressive ? toStructuredHistory(message, m.emotion?.ekman).content : m.content };
+          }),
+          turnNote: prompt.turnNote,
+          userMessage: content,
+        });
+        dropped = built.trace.droppedHistory;
+        const trace: ContextTrace = {
+          memories: built.trace.memories,
+          preferences: built.trace.preferences,
+          lorebook: lore.entries.map((entry) => ({
+            id: String(entry.id ?? entry.name ?? ''),
+            name: entry.name ?? String(entry.id ?? 'entry'),
+          })),
+          summarized: built.trace.summarized,
+          tokens: built.trace.tokens,
+          historyMessages: built.trace.historyMessages,
+          memoryPaused: recall.paused,
+        };
+        const stable = built.messages.slice(0, built.stablePrefixLength);
+        return {
+          messages: built.messages,
+          trace,
+          nextTurnPrefix: (text) => [...stable, { role: 'user', content }, { role: 'assistant', content: text }],
+        };
+      },
+      onFailedAttempt: (attempt) => {
+        const cost = deps.ledger.record({
+          tenantId: visitor.tenantId,
+          avatarId: visitor.avatarId,
+          visitorId: visitor.visitorId,
+          conversationId: conversation.id,
+          provider: attempt.provider,
+          model: attempt.modelId,
+          operation: 'chat',
+          latencyMs: attempt.latencyMs,
+          outcome: 'error',
+          errorCode: attempt.error.code,
+        });
+        observeReply(deps, failedSummary(attempt), cost, visitor.tenantId);
+      },
+      onSettled: async (summary) => {
+        if (replies.get(conversation.id) === stop) replies.delete(conversation.id);
+        const cost = deps.ledger.record({
+          ...summary,
+          tenantId: visitor.tenantId,
+          avatarId: visitor.avatarId,
+          visitorId: visitor.visitorId,
+          conversationId: conversation.id,
+          operation: 'chat',
+        });
+        observeReply(deps, summary, cost, visitor.tenantId);
+        await quotas.record(visitor, { tokens: summary.inputTokens + summary.outputTokens, costMicroUsd: cost });
+        if (!started) return;
+        // In the background, never delaying the reply: remember the turn, learn preferences,
+        // and fold old turns into the rolling summary once they fall out of the window.
+        void deps.memory.remember({
+          scope,
+          user: { id: started.id, content, createdAt: started.createdAt },
+          ...(summary.outcome === 'ok' && summary.text ? { assistant: { id: summary.messageId, content: summary.text } } : {}),
+          previous: history.slice(-4).map((m) => ({ id: m.id, role: m.role, content: m.content })),
+          names: { visitor: who.name ?? 'Visitor', avatar: profile.name },
+        });
+        if (!again || request.edited) void deps.memory.learnFromMessage(scope, content, started.id);
+        if (dropped > 0 || history.length > SUMMARIZE_AFTER) summarizeLater(conversation, history, primary, counter);
+      },
+      conversationId: conversation.id,
+      history,
+      persona: prompt.system,
+      turnNote: prompt.turnNote,
+      visitorEmotion: visitorEmotion ?? null,
+      expressionFilter: empatheticExpression(visitorEmotion?.ekman),
+      content,
+      signal,
+      maxOutputTokens: MAX_OUTPUT_TOKENS,
+      log: deps.log,
+      onStarted: (stored) => {
+        started = stored;
+        if (tone.changes.length === 0) return;
+        const ref = { ...visitor, conversationId: conversation.id, messageId: stored.id };
+        store
+          .saveTone(ref, tone.state, tone.changes)
+          .catch((error: unknown) => deps.log('Saving the tone failed', error));
+      },
+    });
+    return c.body(body, 200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    });
+  }
+
+  /** Folds the oldest turns into the conversation's rolling summary, one run per conversation. */
+  function summarizeLater(conversation: ConversationRef, history: readonly TurnMessage[], model: ChatModel, counter: TokenCounter) {
+    if (summarizing.has(conversation.id)) return;
+    const turns = selectTurnsToSummarize(history, KEEP_RECENT, { minBatch: SUMMARY_BATCH });
+    const last = turns.at(-1);
+    if (!last) return;
+    summarizing.add(conversation.id);
+    summarizeTurns({
+      model,
+      previousSummary: conversation.summary,
+      turns: turns.map((m) => ({ role: m.role, content: m.content })),
+      counter,
+      signal: AbortSignal.timeout(120_000),
+    })
+      .then((text) => store.saveSummary(conversation.id, text, last.seq))
+      .catch((error: unknown) => deps.log('Summarizing older turns failed; they stay verbatim', error))
+      .finally(() => summarizing.delete(conversation.id));
+  }
+}
+
+function isEmbeddingDetector(
+  detector: EmotionDetector,
+): detector is EmotionDetector & Pick<EmbeddingEmotionClassifier, 'classifyEmbedded'> {
+  return typeof (detector as Partial<EmbeddingEmotionClassifier>).classifyEmbedded === 'function';
 }
 
 function failedSummary(attempt: FailedAttempt): ReplySummary {
   return {
     messageId: '',
+    text: '',
     provider: attempt.provider,
     model: attempt.modelId,
     inputTokens: 0,

@@ -94,8 +94,17 @@ export class LlamaChatModel implements ChatModel {
     return new LlamaChatModel({ modelId: options.modelId, llama, model, context, slots, chatModule: llamaCpp });
   }
 
-  /** Tokens in `text` by this model's tokenizer. */
+  /** Tokens per conversation slot: what one prompt and its reply must fit in. */
+  get contextWindow(): number {
+    return this.#context.contextSize;
+  }
+
+  /**
+   * Tokens in `text` by this model's tokenizer (special-token text such as `<|im_end|>` counts as
+   * plain text, as it is sent). Once the model is closed, an estimate of 3.5 characters a token.
+   */
   countTokens(text: string): number {
+    if (this.#model.disposed) return Math.ceil(text.length / 3.5);
     return this.#model.tokenize(text).length;
   }
 

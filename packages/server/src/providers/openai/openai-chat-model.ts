@@ -1,3 +1,4 @@
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import OpenAI from 'openai';
 import { ModelError, type ChatModel, type ChatStreamOptions, type ModelStreamPart } from '../chat-model.js';
 
@@ -14,18 +15,30 @@ export interface OpenAIChatModelOptions {
    * some compatible servers do not. Default true.
    */
   structuredOutput?: boolean;
+  /**
+   * The model's context window in tokens. Default 128,000: gpt-4o and gpt-4o-mini's, and a safe
+   * floor for newer OpenAI models. Set it for a compatible server whose model has a smaller one.
+   */
+  contextWindow?: number;
 }
+
+/** gpt-4o / gpt-4o-mini's window; newer OpenAI models have at least this much. */
+const DEFAULT_CONTEXT_WINDOW = 128_000;
+/** Special-token text (`<|endoftext|>`) in a message is counted as the plain text the API sees. */
+const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
 /** OpenAI and every server that speaks its Chat Completions wire format, through the `openai` package. */
 export class OpenAIChatModel implements ChatModel {
   readonly provider = 'openai';
   readonly modelId: string;
   readonly structuredOutput: boolean;
+  readonly contextWindow: number;
   readonly #client: OpenAI;
 
   constructor(options: OpenAIChatModelOptions) {
     this.modelId = options.model;
     this.structuredOutput = options.structuredOutput ?? true;
+    this.contextWindow = options.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
     this.#client = new OpenAI({
       apiKey: options.apiKey,
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
@@ -34,6 +47,16 @@ export class OpenAIChatModel implements ChatModel {
       maxRetries: options.maxRetries ?? 0,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
+  }
+
+  /**
+   * Tokens by o200k_base, the encoding of gpt-4o, gpt-4o-mini and the newer OpenAI models (and the
+   * one used for unknown names). Another model behind an OpenAI-compatible `baseURL` (Llama,
+   * Mistral…) has its own tokenizer: o200k is then only an approximation (a smaller vocabulary
+   * spends more tokens on the same text), so give such a server a `contextWindow` with headroom.
+   */
+  countTokens(text: string): number {
+    return countTokens(text, PLAIN_TEXT);
   }
 
   async *stream(options: ChatStreamOptions): AsyncGenerator<ModelStreamPart> {

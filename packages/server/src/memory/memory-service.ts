@@ -1,0 +1,422 @@
+import type {
+  CreateMemoryRequest,
+  Memory,
+  MemoryChange,
+  PreferenceChange,
+  PreferenceProfile,
+  UpdateMemoryRequest,
+  UpdatePreferencesRequest,
+} from '@vibhava/protocol';
+import type { Database } from '../db/database.js';
+import type { EmbeddingModel } from '../embeddings/embedding-model.js';
+import type { ExistingMemory, ExtractionTurn, MemoryDecision, MemoryExtractor } from './extraction-types.js';
+import { MemorySearch, MemoryVectorCache, type RetrievedMemory, type SearchOptions, type SearchQuery } from './memory-search.js';
+import { MemoryStore, type MemoryScope, type NewMemory, type StoredMemory } from './memory-store.js';
+import { applyVisitorEdit, EMPTY_PREFERENCES, learnFromFeedback, learnFromMessage } from './preference-learner.js';
+
+/** A finished turn for the memory pipeline: the visitor's message and the avatar's reply. */
+export interface TurnToRemember {
+  scope: MemoryScope;
+  user: { id: string; content: string; createdAt: string };
+  assistant?: { id: string; content: string };
+  /** Avatar messages before the visitor's message that no earlier turn covers (a greeting). */
+  lead?: ReadonlyArray<{ id: string; content: string }>;
+  /** The messages just before the turn, oldest first (context for the episode and the extractor). */
+  previous?: ReadonlyArray<{ id: string; role: 'user' | 'assistant'; content: string }>;
+  /** How the transcript names the two sides (default "Visitor" and "Avatar"). */
+  names?: { visitor?: string; avatar?: string };
+}
+
+export interface MemoryServiceOptions {
+  db: Database;
+  /** The embedding model; null (or a failed load) leaves keyword search only. */
+  embeddings: () => Promise<EmbeddingModel | null>;
+  /** Turns facts out of each turn; null keeps episodes only. */
+  extractor?: MemoryExtractor | null;
+  log?: (message: string, error: unknown) => void;
+  /** Bytes of vectors kept in process across scopes (default 512 MiB). */
+  cacheBytes?: number;
+  /** Dimensions of stored vectors (default 384). */
+  dimensions?: number;
+}
+
+/** Longest episode text kept for display; the search text keeps the whole turn. */
+const EPISODE_DISPLAY_CHARS = 1000;
+
+/**
+ * Long-term memory: after each turn the turn is kept as an episode (verbatim, with the message
+ * before it as context) and the extractor's add / update / delete decisions are applied, one
+ * scope at a time in the background. Retrieval, the visitor's own edits, pausing and the
+ * preference profile go through here too.
+ */
+export class MemoryService {
+  readonly store: MemoryStore;
+  readonly #search: MemorySearch;
+  readonly #options: MemoryServiceOptions;
+  readonly #queues = new Map<string, Promise<void>>();
+  #embeddingModel: Promise<EmbeddingModel | null> | undefined;
+
+  constructor(options: MemoryServiceOptions) {
+    this.#options = options;
+    this.store = new MemoryStore(options.db);
+    const cache = new MemoryVectorCache(this.store, {
+      dimensions: options.dimensions ?? 384,
+      ...(options.cacheBytes === undefined ? {} : { maxBytes: options.cacheBytes }),
+    });
+    this.#search = new MemorySearch(this.store, cache);
+  }
+
+  get extractorName(): string {
+    return this.#options.extractor?.name ?? 'none';
+  }
+
+  /** The embedding model, loaded once; null when it cannot load (keyword search still works). */
+  embeddingModel(): Promise<EmbeddingModel | null> {
+    this.#embeddingModel ??= this.#options.embeddings().catch((error: unknown) => {
+      this.#options.log?.('Loading the embedding model failed; memory search uses keywords only', error);
+      return null;
+    });
+    return this.#embeddingModel;
+  }
+
+  async embed(text: string): Promise<Float32Array | null> {
+    const model = await this.embeddingModel();
+    if (!model) return null;
+    const [vector] = await model.embed([text]);
+    return vector ?? null;
+  }
+
+  /**
+   * Queues the turn for remembering and resolves once it is stored (callers on the reply path
+   * do not wait). Nothing is stored while the visitor has paused memory.
+   */
+  remember(turn: TurnToRemember): Promise<void> {
+    return this.#enqueue(turn.scope, () => this.#remember(turn));
+  }
+
+  /** Resolves when every queued turn of the scope (or of all scopes) is stored. */
+  async idle(scope?: MemoryScope): Promise<void> {
+    if (scope) await this.#queues.get(keyOf(scope));
+    else await Promise.all(this.#queues.values());
+  }
+
+  /** The memories that best fit the query, for a reply's context; none while memory is paused. */
+  async retrieve(scope: MemoryScope, query: SearchQuery, options: SearchOptions): Promise<RetrievedMemory[]> {
+    const state = await this.store.state(scope);
+    if (state.paused) return [];
+    return this.#search.search(scope, query, options);
+  }
+
+  /**
+   * What a reply's context needs, with one read of the scope: the best memories for the query
+   * and the preference profile; nothing while the visitor has paused memory.
+   */
+  async contextFor(
+    scope: MemoryScope,
+    query: SearchQuery,
+    options: SearchOptions,
+  ): Promise<{ memories: RetrievedMemory[]; preferences: PreferenceProfile | null; paused: boolean }> {
+    const state = await this.store.state(scope);
+    if (state.paused) return { memories: [], preferences: null, paused: true };
+    const memories = state.revision > 0 || query.vector ? await this.#search.search(scope, query, options) : [];
+    const preferences = state.preferences
+      ? { ...EMPTY_PREFERENCES, ...(state.preferences as Partial<PreferenceProfile>) }
+      : null;
+    return { memories, preferences, paused: false };
+  }
+
+  /**
+   * Retires the episodes and facts drawn from these messages (a reply written again, an edited
+   * message): the new version is remembered when its turn ends.
+   */
+  forgetMessages(scope: MemoryScope, messageIds: readonly string[]): Promise<void> {
+    return this.#enqueue(scope, async () => {
+      await this.store.retireBySource(scope, messageIds, { actor: 'extractor', reason: 'Its message was written again' });
+    });
+  }
+
+  /** Search without the pause check (benchmarks, admin tools). */
+  search(scope: MemoryScope, query: SearchQuery, options: SearchOptions): Promise<RetrievedMemory[]> {
+    return this.#search.search(scope, query, options);
+  }
+
+  async isPaused(scope: MemoryScope): Promise<boolean> {
+    return (await this.store.state(scope)).paused;
+  }
+
+  async list(scope: MemoryScope): Promise<{ memories: Memory[]; paused: boolean }> {
+    const [memories, state] = await Promise.all([this.store.list(scope), this.store.state(scope)]);
+    return { memories: memories.map(publicMemory), paused: state.paused };
+  }
+
+  /** A memory the visitor wrote themselves. */
+  async create(scope: MemoryScope, request: CreateMemoryRequest): Promise<Memory> {
+    const memory = await this.store.insert(
+      scope,
+      await this.#fact(request.text, request.category ?? 'other', 0.8, [], new Date()),
+      { actor: 'visitor', reason: 'Added by the visitor' },
+    );
+    return publicMemory(memory);
+  }
+
+  async update(scope: MemoryScope, id: string, request: UpdateMemoryRequest): Promise<Memory | null> {
+    const embedding = await this.embed(request.text);
+    const memory = await this.store.update(
+      scope,
+      id,
+      {
+        text: request.text,
+        searchText: request.text,
+        embedding,
+        embeddingModel: embedding ? ((await this.embeddingModel())?.id ?? null) : null,
+        ...(request.category ? { category: request.category } : {}),
+      },
+      { actor: 'visitor', reason: 'Edited by the visitor' },
+    );
+    return memory ? publicMemory(memory) : null;
+  }
+
+  /** Erases the memory and its history at once: it is gone from the next search. */
+  delete(scope: MemoryScope, id: string): Promise<boolean> {
+    return this.store.erase(scope, id);
+  }
+
+  /** Erases every memory of the visitor (after any turn still being remembered). */
+  async forgetAll(scope: MemoryScope): Promise<number> {
+    await this.idle(scope);
+    return this.store.eraseAll(scope);
+  }
+
+  history(scope: MemoryScope, id: string): Promise<MemoryChange[] | null> {
+    return this.store.history(scope, id);
+  }
+
+  setPaused(scope: MemoryScope, paused: boolean): Promise<void> {
+    return this.store.setPaused(scope, paused);
+  }
+
+  async preferences(scope: MemoryScope): Promise<{ preferences: PreferenceProfile; history: PreferenceChange[] }> {
+    const [state, history] = await Promise.all([this.store.state(scope), this.store.preferenceHistory(scope)]);
+    return {
+      preferences: { ...EMPTY_PREFERENCES, ...(state.preferences as Partial<PreferenceProfile> | null) },
+      history: history.map((row) => ({
+        field: row['field'] as PreferenceChange['field'],
+        before: parseJson(row['before']),
+        after: parseJson(row['after']),
+        source: row['source'] as PreferenceChange['source'],
+        reason: (row['reason'] as string | null) ?? null,
+        at: new Date(Number(row['created_at'])).toISOString(),
+      })),
+    };
+  }
+
+  async editPreferences(scope: MemoryScope, edit: UpdatePreferencesRequest) {
+    const current = (await this.preferences(scope)).preferences;
+    const { profile, changes } = applyVisitorEdit(current, edit, new Date().toISOString());
+    if (changes.length > 0) await this.store.savePreferences(scope, profile, changes);
+    return this.preferences(scope);
+  }
+
+  /** Learns reply-length, formality, language and topic preferences from a visitor's message. */
+  learnFromMessage(scope: MemoryScope, text: string, messageId: string): Promise<void> {
+    return this.#enqueue(scope, async () => {
+      const state = await this.store.state(scope);
+      if (state.paused) return;
+      const current = { ...EMPTY_PREFERENCES, ...(state.preferences as Partial<PreferenceProfile> | null) };
+      const { profile, changes } = learnFromMessage(current, text, new Date().toISOString());
+      if (changes.length > 0) {
+        await this.store.savePreferences(scope, profile, changes.map((change) => ({ ...change, messageId })));
+      }
+    });
+  }
+
+  /** Learns from a thumbs up / down and its reason, with the conversation's recent reasons. */
+  learnFromFeedback(
+    scope: MemoryScope,
+    vote: { rating: 'up' | 'down'; reason?: string; recentReasons: string[]; messageId: string },
+  ): Promise<void> {
+    return this.#enqueue(scope, async () => {
+      const state = await this.store.state(scope);
+      if (state.paused) return;
+      const current = { ...EMPTY_PREFERENCES, ...(state.preferences as Partial<PreferenceProfile> | null) };
+      const { profile, changes } = learnFromFeedback(
+        current,
+        { rating: vote.rating, ...(vote.reason ? { reason: vote.reason } : {}), recentReasons: vote.recentReasons },
+        new Date().toISOString(),
+      );
+      if (changes.length > 0) {
+        await this.store.savePreferences(scope, profile, changes.map((change) => ({ ...change, messageId: vote.messageId })));
+      }
+    });
+  }
+
+  async #remember(turn: TurnToRemember): Promise<void> {
+    const state = await this.store.state(turn.scope);
+    if (state.paused) return;
+    const visitor = turn.names?.visitor ?? 'Visitor';
+    const avatar = turn.names?.avatar ?? 'Avatar';
+    const said = (role: 'user' | 'assistant', content: string) => `${role === 'user' ? visitor : avatar}: ${content}`;
+    const transcript = [
+      ...(turn.lead ?? []).map((message) => said('assistant', message.content)),
+      said('user', turn.user.content),
+      ...(turn.assistant ? [said('assistant', turn.assistant.content)] : []),
+    ];
+    const before = turn.previous?.at(-1);
+    const searchText = [...(before ? [said(before.role, before.content)] : []), ...transcript].join('\n');
+    const occurredAt = new Date(turn.user.createdAt);
+    const sources = [
+      ...(turn.lead ?? []).map((message) => message.id),
+      turn.user.id,
+      ...(turn.assistant ? [turn.assistant.id] : []),
+    ];
+    const embedding = await this.embed(searchText);
+    await this.store.insert(
+      turn.scope,
+      {
+        kind: 'episode',
+        category: 'event',
+        text: truncate(transcript.join('\n'), EPISODE_DISPLAY_CHARS),
+        searchText,
+        importance: 0.3,
+        sourceMessageIds: sources,
+        occurredAt,
+        embedding,
+        embeddingModel: embedding ? ((await this.embeddingModel())?.id ?? null) : null,
+      },
+      { actor: 'extractor', reason: 'The conversation, kept as it was said' },
+    );
+    const extractor = this.#options.extractor;
+    if (!extractor) return;
+    const extraction: ExtractionTurn = {
+      userMessage: turn.user,
+      ...(turn.assistant ? { assistantMessage: turn.assistant } : {}),
+      recent: turn.previous ?? [],
+      ...(turn.names?.visitor ? { visitorName: turn.names.visitor } : {}),
+    };
+    const decisions = await extractor.extract(extraction, (texts) => this.#similarFacts(turn.scope, texts));
+    for (const decision of decisions) await this.#apply(turn.scope, decision, occurredAt);
+  }
+
+  /** Facts of the scope most similar to any of the texts (cosine), for the extractor. */
+  async #similarFacts(scope: MemoryScope, texts: string[]): Promise<ExistingMemory[]> {
+    const best = new Map<string, ExistingMemory>();
+    for (const text of texts) {
+      const vector = await this.embed(text);
+      const hits = await this.#search.search(
+        scope,
+        { text, vector },
+        { k: 30, weights: { keyword: vector ? 0.5 : 1, importance: 0, recency: 0 } },
+      );
+      const facts = hits.filter((hit) => hit.kind === 'fact').slice(0, 10);
+      const rows = await this.store.byIds([scope], facts.map((fact) => fact.id));
+      const model = vector ? await this.embeddingModel() : null;
+      const vectors = model ? await model.embed(rows.map((row) => row.text)) : [];
+      rows.forEach((row, index) => {
+        const score = vector && vectors[index] ? dotProduct(vector, vectors[index]) : 0;
+        const existing = best.get(row.id);
+        if (!existing || existing.score < score) {
+          best.set(row.id, { id: row.id, text: row.text, category: row.category, importance: row.importance, score });
+        }
+      });
+    }
+    return [...best.values()].sort((a, b) => b.score - a.score).slice(0, 10);
+  }
+
+  async #apply(scope: MemoryScope, decision: MemoryDecision, occurredAt: Date): Promise<void> {
+    const note = { actor: 'extractor' as const, reason: decision.reason, sourceMessageIds: decision.sourceMessageIds };
+    if (decision.event === 'add') {
+      await this.store.insert(
+        scope,
+        await this.#fact(decision.text, decision.category, decision.importance, decision.sourceMessageIds, occurredAt),
+        note,
+      );
+    } else if (decision.event === 'update') {
+      const fact = await this.#fact(decision.text, decision.category, decision.importance, decision.sourceMessageIds, occurredAt);
+      await this.store.update(
+        scope,
+        decision.id,
+        {
+          text: fact.text,
+          searchText: fact.searchText,
+          embedding: fact.embedding,
+          embeddingModel: fact.embeddingModel,
+          category: fact.category,
+          importance: fact.importance,
+          sourceMessageIds: fact.sourceMessageIds,
+        },
+        note,
+      );
+    } else {
+      await this.store.retire(scope, decision.id, note);
+    }
+  }
+
+  async #fact(
+    text: string,
+    category: NewMemory['category'],
+    importance: number,
+    sourceMessageIds: string[],
+    occurredAt: Date,
+  ): Promise<NewMemory> {
+    const embedding = await this.embed(text);
+    return {
+      kind: 'fact',
+      category,
+      text,
+      searchText: text,
+      importance,
+      sourceMessageIds,
+      occurredAt,
+      embedding,
+      embeddingModel: embedding ? ((await this.embeddingModel())?.id ?? null) : null,
+    };
+  }
+
+  #enqueue(scope: MemoryScope, task: () => Promise<void>): Promise<void> {
+    const key = keyOf(scope);
+    const previous = this.#queues.get(key) ?? Promise.resolve();
+    const next = previous.then(task).catch((error: unknown) => this.#options.log?.('Remembering a turn failed', error));
+    this.#queues.set(key, next);
+    void next.then(() => {
+      if (this.#queues.get(key) === next) this.#queues.delete(key);
+    });
+    return next;
+  }
+}
+
+export function publicMemory(memory: StoredMemory): Memory {
+  return {
+    id: memory.id,
+    kind: memory.kind,
+    category: memory.category,
+    text: memory.text,
+    importance: memory.importance,
+    sourceMessageIds: memory.sourceMessageIds,
+    scope: memory.scope,
+    createdAt: memory.createdAt,
+    updatedAt: memory.updatedAt,
+  };
+}
+
+function keyOf(scope: MemoryScope): string {
+  return `${scope.tenantId}\n${scope.avatarId}\n${scope.visitorId}`;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function dotProduct(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let index = 0; index < a.length; index++) sum += a[index]! * b[index]!;
+  return sum;
+}
+
+function parseJson(value: unknown): unknown {
+  if (typeof value !== 'string') return value ?? null;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
