@@ -112,7 +112,11 @@ export type PreferenceProfile = z.infer<typeof PreferenceProfileSchema>;
 export const UpdatePreferencesRequestSchema = z.strictObject({
   replyLength: z.optional(z.nullable(ReplyLengthSchema)),
   formality: z.optional(z.nullable(FormalitySchema)),
-  language: z.optional(z.nullable(z.string().check(z.regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or pt-BR')))),
+  language: z.optional(
+    z.nullable(
+      z.string().check(z.regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or pt-BR')),
+    ),
+  ),
   likes: z.optional(z.array(topic).check(z.maxLength(50))),
   dislikes: z.optional(z.array(topic).check(z.maxLength(50))),
   avoid: z.optional(z.array(topic).check(z.maxLength(50))),

@@ -86,19 +86,36 @@ function sessionDate(text: string): Date {
   const match = /(\d+):(\d+)\s*(am|pm)\s+on\s+(\d+)\s+(\w+),?\s+(\d{4})/i.exec(text);
   if (!match) return new Date(0);
   const [, hour, minute, half, day, month, year] = match;
-  const months = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+  const months = [
+    'january',
+    'february',
+    'march',
+    'april',
+    'may',
+    'june',
+    'july',
+    'august',
+    'september',
+    'october',
+    'november',
+    'december',
+  ];
   const h = (Number(hour) % 12) + (half!.toLowerCase() === 'pm' ? 12 : 0);
   return new Date(Date.UTC(Number(year), months.indexOf(month!.toLowerCase()), Number(day), h, Number(minute)));
 }
 
-const said = (turn: LocomoTurn) => (turn.blip_caption ? `${turn.text} [shares a photo: ${turn.blip_caption}]` : turn.text);
+const said = (turn: LocomoTurn) =>
+  turn.blip_caption ? `${turn.text} [shares a photo: ${turn.blip_caption}]` : turn.text;
 
 function sessions(sample: LocomoSample): Array<{ date: Date; turns: LocomoTurn[] }> {
   const out: Array<{ date: Date; turns: LocomoTurn[] }> = [];
   for (let n = 1; `session_${n}_date_time` in sample.conversation || `session_${n}` in sample.conversation; n++) {
     const turns = sample.conversation[`session_${n}`];
     if (!Array.isArray(turns) || turns.length === 0) continue;
-    out.push({ date: sessionDate(String(sample.conversation[`session_${n}_date_time`] ?? '')), turns: turns as LocomoTurn[] });
+    out.push({
+      date: sessionDate(String(sample.conversation[`session_${n}_date_time`] ?? '')),
+      turns: turns as LocomoTurn[],
+    });
   }
   return out;
 }
@@ -160,17 +177,26 @@ const variants: Record<Variant, { vector: number; keyword: number }> = {
   vector: { vector: 1, keyword: 0 },
   keyword: { vector: 0, keyword: 1 },
 };
-const recall: Record<Variant, Record<string, { at5: number[]; at10: number[] }>> = { hybrid: {}, vector: {}, keyword: {} };
+const recall: Record<Variant, Record<string, { at5: number[]; at10: number[] }>> = {
+  hybrid: {},
+  vector: {},
+  keyword: {},
+};
 const contextRatios: number[] = [];
 const contextTokens: number[] = [];
 const counter = countO200kTokens;
 const persona = 'You are a warm, attentive companion who remembers what the visitor shares and speaks naturally.';
-const questions = samples.flatMap((sample) => sample.qa.filter((qa) => qa.category >= 1 && qa.category <= 4).map((qa) => ({ sample, qa })));
+const questions = samples.flatMap((sample) =>
+  sample.qa.filter((qa) => qa.category >= 1 && qa.category <= 4).map((qa) => ({ sample, qa })),
+);
 const askBar = counterBar('Asking the questions', questions.length, 'questions');
 for (const { sample, qa } of questions) {
   const scope = scopes.get(sample.sample_id)!;
   const vector = await memory.embed(qa.question);
-  const evidence = qa.evidence.flatMap((e) => e.split(/[;,]\s*|\s+(?=D\d)/)).map((e) => e.trim()).filter(Boolean);
+  const evidence = qa.evidence
+    .flatMap((e) => e.split(/[;,]\s*|\s+(?=D\d)/))
+    .map((e) => e.trim())
+    .filter(Boolean);
   for (const [name, weights] of Object.entries(variants) as Array<[Variant, { vector: number; keyword: number }]>) {
     const hits = await memory.search(scope, { text: qa.question, vector }, { k: 10, weights });
     const covered = (k: number) => {
@@ -216,7 +242,7 @@ for (const scope of scopes.values()) {
 const queryTexts = questions.map(({ qa }) => qa.question);
 const queryVectors = await Promise.all(queryTexts.slice(0, 200).map((text) => memory.embed(text)));
 let seed = 7;
-const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 function jitter(vector: Float32Array): Float32Array {
   const out = new Float32Array(vector.length);
   let norm = 0;
@@ -225,8 +251,17 @@ function jitter(vector: Float32Array): Float32Array {
   for (let i = 0; i < out.length; i++) out[i]! /= norm;
   return out;
 }
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))]!;
-const latency: Array<{ memories: number; scanP50: number; scanP95: number; indexP50: number; indexP95: number; hybridP50: number; hybridP95: number }> = [];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))]!;
+const latency: Array<{
+  memories: number;
+  scanP50: number;
+  scanP95: number;
+  indexP50: number;
+  indexP95: number;
+  hybridP50: number;
+  hybridP95: number;
+}> = [];
 for (const size of sizes) {
   const scope = { tenantId: 'bench', avatarId: 'avatar-latency', visitorId: `visitor-${size}` };
   const bar = counterBar(`Filling one visitor with ${size.toLocaleString('en')} memories`, size, 'memories');
@@ -237,7 +272,17 @@ for (const size of sizes) {
     const text = poolTexts[i % poolTexts.length]!;
     await memory.store.insert(
       scope,
-      { kind: 'episode', category: 'event', text, searchText: text, importance: 0.3, sourceMessageIds: [], occurredAt: new Date(), embedding: vector, embeddingModel: embeddings.id },
+      {
+        kind: 'episode',
+        category: 'event',
+        text,
+        searchText: text,
+        importance: 0.3,
+        sourceMessageIds: [],
+        occurredAt: new Date(),
+        embedding: vector,
+        embeddingModel: embeddings.id,
+      },
       { actor: 'extractor' },
     );
     bar.tick();
@@ -285,9 +330,22 @@ const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(
 const pct = (values: number[]) => Number((100 * mean(values)).toFixed(1));
 
 // Report.
-console.log(`\nLoCoMo evidence recall (${dataPath}), ${questions.length} questions of categories 1-4, extractor: ${extractorName}`);
-console.log(`Ingested ${totalTurns} turns in ${ingestSeconds.toFixed(1)} s (${((ingestSeconds * 1000) / totalTurns).toFixed(1)} ms per turn, embeddings and FTS5 included)\n`);
-const header = ['category', 'questions', 'hybrid @5', 'hybrid @10', 'vector @5', 'vector @10', 'keyword @5', 'keyword @10'];
+console.log(
+  `\nLoCoMo evidence recall (${dataPath}), ${questions.length} questions of categories 1-4, extractor: ${extractorName}`,
+);
+console.log(
+  `Ingested ${totalTurns} turns in ${ingestSeconds.toFixed(1)} s (${((ingestSeconds * 1000) / totalTurns).toFixed(1)} ms per turn, embeddings and FTS5 included)\n`,
+);
+const header = [
+  'category',
+  'questions',
+  'hybrid @5',
+  'hybrid @10',
+  'vector @5',
+  'vector @10',
+  'keyword @5',
+  'keyword @10',
+];
 const rows = ['c1', 'c2', 'c3', 'c4', 'all'].map((key) => [
   key === 'all' ? '1-4' : key.slice(1),
   String(recall.hybrid[key]?.at5.length ?? 0),
@@ -300,7 +358,9 @@ rows.push(['DRAGON (paper)', '', '56.7', '66.2', '', '', '', '']);
 rows.push(['target', '', '', '80.0', '', '', '', '']);
 printTable(header, rows);
 
-console.log(`\nContext per question: ${Math.round(mean(contextTokens))} tokens on average; ÷ whole history: ${mean(contextRatios).toFixed(3)} (target ≤ 0.10)\n`);
+console.log(
+  `\nContext per question: ${Math.round(mean(contextTokens))} tokens on average; ÷ whole history: ${mean(contextRatios).toFixed(3)} (target ≤ 0.10)\n`,
+);
 printTable(
   ['memories', 'JS exact scan p50', 'p95', 'vector index p50', 'p95', 'hybrid search p50', 'p95'],
   latency.map((row) => [
@@ -334,7 +394,9 @@ console.log(
     recall: Object.fromEntries(
       (['hybrid', 'vector', 'keyword'] as const).map((name) => [
         name,
-        Object.fromEntries(Object.entries(recall[name]).map(([key, value]) => [key, { at5: pct(value.at5), at10: pct(value.at10) }])),
+        Object.fromEntries(
+          Object.entries(recall[name]).map(([key, value]) => [key, { at5: pct(value.at5), at10: pct(value.at10) }]),
+        ),
       ]),
     ),
     baseline: { dragonAt5: 56.7, dragonAt10: 66.2 },

@@ -81,7 +81,7 @@ CREATE TRIGGER `memories_fts_delete` AFTER DELETE ON `memories` BEGIN
   INSERT INTO `memories_fts`(`memories_fts`, rowid, `search_text`, `scope_key`) SELECT 'delete', old.`seq`, old.`search_text`, old.`scope_key` WHERE old.`status` = 'active';
 END;
 --> statement-breakpoint
-CREATE TRIGGER `memories_fts_update` AFTER UPDATE OF `search_text`, `status` ON `memories` BEGIN
+CREATE TRIGGER `memories_fts_update` AFTER UPDATE OF `search_text`, `status`, `scope_key` ON `memories` BEGIN
   INSERT INTO `memories_fts`(`memories_fts`, rowid, `search_text`, `scope_key`) SELECT 'delete', old.`seq`, old.`search_text`, old.`scope_key` WHERE old.`status` = 'active';
   INSERT INTO `memories_fts`(rowid, `search_text`, `scope_key`) SELECT new.`seq`, new.`search_text`, new.`scope_key` WHERE new.`status` = 'active';
 END;

@@ -134,7 +134,11 @@ export class ConversationStore {
   }
 
   async setState(conversationId: string, state: ConversationState): Promise<void> {
-    await this.#sql.run('UPDATE conversations SET state = ?, updated_at = ? WHERE id = ?', [state, Date.now(), conversationId]);
+    await this.#sql.run('UPDATE conversations SET state = ?, updated_at = ? WHERE id = ?', [
+      state,
+      Date.now(),
+      conversationId,
+    ]);
   }
 
   /** The context trace stored with a reply, or null. */
@@ -162,14 +166,19 @@ export class ConversationStore {
   /** Deletes the given messages (a reply being written again); their votes go with them. */
   async deleteMessages(conversationId: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.#sql.run(
-      `DELETE FROM messages WHERE conversation_id = ? AND id IN (${ids.map(() => '?').join(', ')})`,
-      [conversationId, ...ids],
-    );
+    await this.#sql.run(`DELETE FROM messages WHERE conversation_id = ? AND id IN (${ids.map(() => '?').join(', ')})`, [
+      conversationId,
+      ...ids,
+    ]);
   }
 
   /** Replaces the text (and detected emotion) of a visitor's message. */
-  async editMessage(conversationId: string, messageId: string, content: string, emotion: Emotion | null): Promise<void> {
+  async editMessage(
+    conversationId: string,
+    messageId: string,
+    content: string,
+    emotion: Emotion | null,
+  ): Promise<void> {
     await this.#sql.run(
       `UPDATE messages SET content = ?, emotion = ?, updated_at = ? WHERE id = ? AND conversation_id = ? AND role = 'user'`,
       [content, emotion && JSON.stringify(emotion), Date.now(), messageId, conversationId],

@@ -1,5 +1,11 @@
 import type { MemoryCategory, MemoryKind } from '@vibhava/protocol';
-import { readableScopes, type MemoryScope, type MemoryStore, type ScopeState, type StoredMemory } from './memory-store.js';
+import {
+  readableScopes,
+  type MemoryScope,
+  type MemoryStore,
+  type ScopeState,
+  type StoredMemory,
+} from './memory-store.js';
 import { VectorIndex } from './vector-index.js';
 
 /** A memory chosen for a reply's context, with how well it matched. */
@@ -110,7 +116,13 @@ export class MemoryVectorCache {
     let cached = this.#scopes.get(key);
     if (cached && cached.epoch !== state.epoch) cached = undefined;
     if (!cached) {
-      cached = { epoch: state.epoch, revision: 0, index: new VectorIndex(this.#dimensions), rows: new Map(), lastUsed: 0 };
+      cached = {
+        epoch: state.epoch,
+        revision: 0,
+        index: new VectorIndex(this.#dimensions),
+        rows: new Map(),
+        lastUsed: 0,
+      };
       this.#scopes.set(key, cached);
     }
     if (cached.revision < state.revision) {
@@ -145,7 +157,9 @@ export class MemoryVectorCache {
     let total = 0;
     for (const scope of this.#scopes.values()) total += scope.index.byteLength;
     if (total <= this.#maxBytes) return;
-    const byAge = [...this.#scopes.entries()].filter(([key]) => key !== keep).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    const byAge = [...this.#scopes.entries()]
+      .filter(([key]) => key !== keep)
+      .sort((a, b) => a[1].lastUsed - b[1].lastUsed);
     for (const [key, scope] of byAge) {
       if (total <= this.#maxBytes) break;
       total -= scope.index.byteLength;
@@ -198,7 +212,14 @@ export class MemorySearch {
     if (fused.size === 0) return [];
 
     const shortlist = [...fused.entries()].sort((a, b) => b[1] - a[1]).slice(0, options.k * 3);
-    const rows = new Map((await this.store.byIds(scopes, shortlist.map(([id]) => id))).map((row) => [row.id, row]));
+    const rows = new Map(
+      (
+        await this.store.byIds(
+          scopes,
+          shortlist.map(([id]) => id),
+        )
+      ).map((row) => [row.id, row]),
+    );
     const now = options.now ?? Date.now();
     const halfLife = weights.recencyHalfLifeDays * 86_400_000;
     const ranked: RetrievedMemory[] = [];
@@ -206,13 +227,18 @@ export class MemorySearch {
       const row = rows.get(id);
       if (!row) continue;
       const age = Math.max(0, now - Date.parse(row.occurredAt));
-      ranked.push(toRetrieved(row, score + weights.importance * row.importance + weights.recency * 0.5 ** (age / halfLife)));
+      ranked.push(
+        toRetrieved(row, score + weights.importance * row.importance + weights.recency * 0.5 ** (age / halfLife)),
+      );
     }
     ranked.sort((a, b) => b.score - a.score);
     const seen = new Set<string>();
     const results: RetrievedMemory[] = [];
     for (const memory of ranked) {
-      const key = memory.text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+      const key = memory.text
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, ' ')
+        .trim();
       if (seen.has(key)) continue;
       seen.add(key);
       results.push(memory);

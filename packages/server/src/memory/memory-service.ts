@@ -10,7 +10,13 @@ import type {
 import type { Database } from '../db/database.js';
 import type { EmbeddingModel } from '../embeddings/embedding-model.js';
 import type { ExistingMemory, ExtractionTurn, MemoryDecision, MemoryExtractor } from './extraction-types.js';
-import { MemorySearch, MemoryVectorCache, type RetrievedMemory, type SearchOptions, type SearchQuery } from './memory-search.js';
+import {
+  MemorySearch,
+  MemoryVectorCache,
+  type RetrievedMemory,
+  type SearchOptions,
+  type SearchQuery,
+} from './memory-search.js';
 import { MemoryStore, type MemoryScope, type NewMemory, type StoredMemory } from './memory-store.js';
 import { applyVisitorEdit, EMPTY_PREFERENCES, learnFromFeedback, learnFromMessage } from './preference-learner.js';
 
@@ -131,7 +137,10 @@ export class MemoryService {
    */
   forgetMessages(scope: MemoryScope, messageIds: readonly string[]): Promise<void> {
     return this.#enqueue(scope, async () => {
-      await this.store.retireBySource(scope, messageIds, { actor: 'extractor', reason: 'Its message was written again' });
+      await this.store.retireBySource(scope, messageIds, {
+        actor: 'extractor',
+        reason: 'Its message was written again',
+      });
     });
   }
 
@@ -225,7 +234,11 @@ export class MemoryService {
       const current = { ...EMPTY_PREFERENCES, ...(state.preferences as Partial<PreferenceProfile> | null) };
       const { profile, changes } = learnFromMessage(current, text, new Date().toISOString());
       if (changes.length > 0) {
-        await this.store.savePreferences(scope, profile, changes.map((change) => ({ ...change, messageId })));
+        await this.store.savePreferences(
+          scope,
+          profile,
+          changes.map((change) => ({ ...change, messageId })),
+        );
       }
     });
   }
@@ -245,7 +258,11 @@ export class MemoryService {
         new Date().toISOString(),
       );
       if (changes.length > 0) {
-        await this.store.savePreferences(scope, profile, changes.map((change) => ({ ...change, messageId: vote.messageId })));
+        await this.store.savePreferences(
+          scope,
+          profile,
+          changes.map((change) => ({ ...change, messageId: vote.messageId })),
+        );
       }
     });
   }
@@ -308,7 +325,10 @@ export class MemoryService {
         { k: 30, weights: { keyword: vector ? 0.5 : 1, importance: 0, recency: 0 } },
       );
       const facts = hits.filter((hit) => hit.kind === 'fact').slice(0, 10);
-      const rows = await this.store.byIds([scope], facts.map((fact) => fact.id));
+      const rows = await this.store.byIds(
+        [scope],
+        facts.map((fact) => fact.id),
+      );
       const model = vector ? await this.embeddingModel() : null;
       const vectors = model ? await model.embed(rows.map((row) => row.text)) : [];
       rows.forEach((row, index) => {
@@ -331,7 +351,13 @@ export class MemoryService {
         note,
       );
     } else if (decision.event === 'update') {
-      const fact = await this.#fact(decision.text, decision.category, decision.importance, decision.sourceMessageIds, occurredAt);
+      const fact = await this.#fact(
+        decision.text,
+        decision.category,
+        decision.importance,
+        decision.sourceMessageIds,
+        occurredAt,
+      );
       await this.store.update(
         scope,
         decision.id,

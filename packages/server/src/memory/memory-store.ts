@@ -108,10 +108,25 @@ function bumpScope(scope: MemoryScope, erase = false): SqlStep {
   };
 }
 
-function historyStep(memoryId: string, event: MemoryChange['event'], before: string | null, after: string | null, note: ChangeNote): SqlStep {
+function historyStep(
+  memoryId: string,
+  event: MemoryChange['event'],
+  before: string | null,
+  after: string | null,
+  note: ChangeNote,
+): SqlStep {
   return {
     sql: `INSERT INTO memory_history (memory_id, event, before, after, actor, reason, source_message_ids, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    args: [memoryId, event, before, after, note.actor, note.reason ?? null, JSON.stringify(note.sourceMessageIds ?? []), Date.now()],
+    args: [
+      memoryId,
+      event,
+      before,
+      after,
+      note.actor,
+      note.reason ?? null,
+      JSON.stringify(note.sourceMessageIds ?? []),
+      Date.now(),
+    ],
   };
 }
 
@@ -151,7 +166,14 @@ export class MemoryStore {
   async savePreferences(
     scope: MemoryScope,
     preferences: Record<string, unknown>,
-    changes: ReadonlyArray<{ field: string; before: unknown; after: unknown; source: string; reason: string | null; messageId?: string | null }>,
+    changes: ReadonlyArray<{
+      field: string;
+      before: unknown;
+      after: unknown;
+      source: string;
+      reason: string | null;
+      messageId?: string | null;
+    }>,
   ): Promise<void> {
     const now = Date.now();
     await this.#sql.write([
@@ -210,7 +232,10 @@ export class MemoryStore {
           now,
         ],
       },
-      historyStep(id, 'add', null, memory.text, { ...note, sourceMessageIds: note.sourceMessageIds ?? memory.sourceMessageIds }),
+      historyStep(id, 'add', null, memory.text, {
+        ...note,
+        sourceMessageIds: note.sourceMessageIds ?? memory.sourceMessageIds,
+      }),
     ]);
     void bump;
     return toMemory(rows![0]!);
@@ -291,6 +316,45 @@ export class MemoryStore {
     return retired;
   }
 
+  /**
+   * Moves an anonymous visitor's memories (for every avatar) to the visitor they signed in as,
+   * with their pause switch and preferences where the signed-in visitor has none yet.
+   */
+  async moveVisitor(tenantId: string, from: string, to: string): Promise<number> {
+    const avatars = await this.#sql.all(
+      `SELECT DISTINCT avatar_id FROM memories WHERE tenant_id = ? AND visitor_id = ?
+       UNION SELECT avatar_id FROM memory_scopes WHERE tenant_id = ? AND visitor_id = ?`,
+      [tenantId, from, tenantId, from],
+    );
+    let moved = 0;
+    for (const row of avatars) {
+      const avatarId = String(row['avatar_id']);
+      const source = { tenantId, avatarId, visitorId: from };
+      const target = { tenantId, avatarId, visitorId: to };
+      const [, , , rows] = await this.#sql.write([
+        bumpScope(source, true),
+        bumpScope(target, true),
+        {
+          sql: `UPDATE memory_scopes SET preferences = (SELECT preferences FROM memory_scopes WHERE ${scopeWhere}),
+                  paused = (SELECT paused FROM memory_scopes WHERE ${scopeWhere})
+                WHERE ${scopeWhere} AND preferences IS NULL`,
+          args: [...scopeArgs(source), ...scopeArgs(source), ...scopeArgs(target)],
+        },
+        {
+          sql: `UPDATE memories SET visitor_id = ?, scope_key = ?, revision = (SELECT revision FROM memory_scopes WHERE ${scopeWhere})
+                WHERE ${scopeWhere} RETURNING id`,
+          args: [to, scopeKey(target), ...scopeArgs(target), ...scopeArgs(source)],
+        },
+        {
+          sql: `UPDATE preference_changes SET visitor_id = ? WHERE ${scopeWhere}`,
+          args: [to, ...scopeArgs(source)],
+        },
+      ]);
+      moved += rows?.length ?? 0;
+    }
+    return moved;
+  }
+
   /** Erases a memory and its history for good (the visitor deleted it). */
   async erase(scope: MemoryScope, id: string): Promise<boolean> {
     const [, deleted] = await this.#sql.write([
@@ -330,7 +394,10 @@ export class MemoryStore {
   }
 
   /** Active memories, newest first. */
-  async list(scope: MemoryScope, options: { kinds?: readonly MemoryKind[]; limit?: number } = {}): Promise<StoredMemory[]> {
+  async list(
+    scope: MemoryScope,
+    options: { kinds?: readonly MemoryKind[]; limit?: number } = {},
+  ): Promise<StoredMemory[]> {
     const kinds = options.kinds ?? ['fact', 'episode'];
     const rows = await this.#sql.all(
       `SELECT ${COLUMNS} FROM memories WHERE ${scopeWhere} AND status = 'active' AND kind IN (${kinds.map(() => '?').join(', ')})
@@ -341,13 +408,19 @@ export class MemoryStore {
   }
 
   async count(scope: MemoryScope): Promise<number> {
-    const [row] = await this.#sql.all(`SELECT count(*) AS n FROM memories WHERE ${scopeWhere} AND status = 'active'`, scopeArgs(scope));
+    const [row] = await this.#sql.all(
+      `SELECT count(*) AS n FROM memories WHERE ${scopeWhere} AND status = 'active'`,
+      scopeArgs(scope),
+    );
     return Number(row?.['n'] ?? 0);
   }
 
   /** A memory's changes, oldest first; null when the memory is not in the scope (deleted ones included). */
   async history(scope: MemoryScope, id: string): Promise<MemoryChange[] | null> {
-    const [owner] = await this.#sql.all(`SELECT id FROM memories WHERE id = ? AND ${scopeWhere}`, [id, ...scopeArgs(scope)]);
+    const [owner] = await this.#sql.all(`SELECT id FROM memories WHERE id = ? AND ${scopeWhere}`, [
+      id,
+      ...scopeArgs(scope),
+    ]);
     if (!owner) return null;
     const rows = await this.#sql.all(
       `SELECT event, before, after, actor, reason, source_message_ids, created_at FROM memory_history WHERE memory_id = ? ORDER BY seq`,

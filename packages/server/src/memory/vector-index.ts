@@ -116,7 +116,7 @@ export class VectorIndex {
 }
 
 function pagesFor(dims: number, rows: number, scratch = rows): number {
-  return Math.ceil(((rows + 1) * dims + scratch + dims) * 4 / PAGE) + 1;
+  return Math.ceil((((rows + 1) * dims + scratch + dims) * 4) / PAGE) + 1;
 }
 
 /** The `limit` best (row, score) pairs, best first, with a min-heap. */
@@ -216,10 +216,28 @@ export function scanModuleBytes(): Uint8Array<ArrayBuffer> {
   // Params: 0 matrix, 1 query, 2 rows, 3 dims, 4 out. Locals: 5 row, 6 byte, 7 rowBytes, 8 a, 9 b.
   const zero = [...simd(V128_CONST), ...new Array<number>(16).fill(0)];
   const accumulate = (acc: number, offset: number) => [
-    LOCAL_GET, acc,
-    LOCAL_GET, 0, LOCAL_GET, 6, I32_ADD, ...simd(V128_LOAD), 2, offset,
-    LOCAL_GET, 1, LOCAL_GET, 6, I32_ADD, ...simd(V128_LOAD), 2, offset,
-    ...simd(F32X4_MUL), ...simd(F32X4_ADD), LOCAL_SET, acc,
+    LOCAL_GET,
+    acc,
+    LOCAL_GET,
+    0,
+    LOCAL_GET,
+    6,
+    I32_ADD,
+    ...simd(V128_LOAD),
+    2,
+    offset,
+    LOCAL_GET,
+    1,
+    LOCAL_GET,
+    6,
+    I32_ADD,
+    ...simd(V128_LOAD),
+    2,
+    offset,
+    ...simd(F32X4_MUL),
+    ...simd(F32X4_ADD),
+    LOCAL_SET,
+    acc,
   ];
   const lane = (index: number) => [LOCAL_GET, 8, ...simd(F32X4_EXTRACT), index];
   // prettier-ignore
@@ -250,7 +268,14 @@ export function scanModuleBytes(): Uint8Array<ArrayBuffer> {
   const V128 = 0x7b;
   const body = [2, 3, I32, 2, V128, ...code];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
     ...section(1, [1, 0x60, 5, I32, I32, I32, I32, I32, 0]),
     ...section(2, [1, ...name('env'), ...name('memory'), 2, 0, 1]),
     ...section(3, [1, 0]),

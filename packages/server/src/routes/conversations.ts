@@ -40,7 +40,11 @@ import type { MemoryService } from '../memory/memory-service.js';
 import { visitorScope } from './memories.js';
 import { FeedbackStore } from '../conversations/feedback-store.js';
 import { createReplyStream, type ReplySummary } from '../conversations/reply-stream.js';
-import { AVATAR_REPLY_INSTRUCTION, empatheticExpression, toStructuredHistory } from '../conversations/structured-reply.js';
+import {
+  AVATAR_REPLY_INSTRUCTION,
+  empatheticExpression,
+  toStructuredHistory,
+} from '../conversations/structured-reply.js';
 import type { Database } from '../db/database.js';
 import { ApiError, notFound } from '../http/api-error.js';
 import type { AppEnv } from '../http/env.js';
@@ -75,6 +79,8 @@ const LORE_WINDOW = 20;
 /** Memories retrieved per turn (the context manager may send fewer). */
 const MEMORY_RESULTS = 8;
 const MAX_OUTPUT_TOKENS = 1024;
+/** Recent votes that count as evidence for a reply-length or formality preference. */
+const FEEDBACK_WINDOW = 5;
 const RegenerateRequestSchema = z.strictObject({});
 const authErrors = {
   401: { description: 'Missing, forged or expired visitor token' },
@@ -144,7 +150,11 @@ export const conversationDocs: RouteDoc[] = [
     params: { conversationId: IdSchema },
     body: RegenerateRequestSchema,
     responses: {
-      200: { description: 'The new reply as a stream of parts', schema: StreamPartSchema, contentType: 'text/event-stream' },
+      200: {
+        description: 'The new reply as a stream of parts',
+        schema: StreamPartSchema,
+        contentType: 'text/event-stream',
+      },
       ...notFoundError,
       409: { description: 'Nothing to answer yet, or a reply is still being written' },
       429: { description: 'Too many messages or a budget is used up' },
@@ -159,7 +169,11 @@ export const conversationDocs: RouteDoc[] = [
     params: { conversationId: IdSchema, messageId: IdSchema },
     body: EditMessageRequestSchema,
     responses: {
-      200: { description: 'The new reply as a stream of parts', schema: StreamPartSchema, contentType: 'text/event-stream' },
+      200: {
+        description: 'The new reply as a stream of parts',
+        schema: StreamPartSchema,
+        contentType: 'text/event-stream',
+      },
       400: { description: 'Invalid message' },
       ...notFoundError,
       409: { description: 'Not the last visitor message, or a reply is still being written' },
@@ -281,7 +295,17 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
       async (c) => {
         const { conversationId, messageId } = c.req.valid('param');
         const conversation = await store.get(c.var.visitor, conversationId);
-        return c.json(await feedback.rate(conversation.id, messageId, c.req.valid('json')), 200);
+        const vote = c.req.valid('json');
+        // The reasons before this vote: a single vote never changes a preference on its own.
+        const earlier = await feedback.recent(conversation.id, FEEDBACK_WINDOW);
+        const stored = await feedback.rate(conversation.id, messageId, vote);
+        void deps.memory.learnFromFeedback(visitorScope(c.var.visitor), {
+          rating: vote.rating,
+          ...(vote.reason ? { reason: vote.reason } : {}),
+          recentReasons: earlier.filter((v) => v.messageId !== messageId && v.reason).map((v) => v.reason!),
+          messageId,
+        });
+        return c.json(stored, 200);
       },
     )
     .post(
@@ -413,7 +437,14 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
     // The query is the message with the turns before it, so "and what about her?" still finds her.
     const recall = await deps.memory.contextFor(
       scope,
-      { text: content, context: history.slice(-2).map((m) => m.content).join('\n'), vector },
+      {
+        text: content,
+        context: history
+          .slice(-2)
+          .map((m) => m.content)
+          .join('\n'),
+        vector,
+      },
       // Extra results make up for those the verbatim history already holds.
       { k: MEMORY_RESULTS + 4 },
     );
@@ -483,7 +514,11 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
           preferences: recall.preferences,
           history: history.map((m) => {
             const message = { role: m.role, content: m.content };
-            return { id: m.id, role: m.role, content: expressive ? toStructuredHistory(message, m.emotion?.ekman).content : m.content };
+            return {
+              id: m.id,
+              role: m.role,
+              content: expressive ? toStructuredHistory(message, m.emotion?.ekman).content : m.content,
+            };
           }),
           turnNote: prompt.turnNote,
           userMessage: content,
@@ -541,7 +576,9 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
         void deps.memory.remember({
           scope,
           user: { id: started.id, content, createdAt: started.createdAt },
-          ...(summary.outcome === 'ok' && summary.text ? { assistant: { id: summary.messageId, content: summary.text } } : {}),
+          ...(summary.outcome === 'ok' && summary.text
+            ? { assistant: { id: summary.messageId, content: summary.text } }
+            : {}),
           previous: history.slice(-4).map((m) => ({ id: m.id, role: m.role, content: m.content })),
           names: { visitor: who.name ?? 'Visitor', avatar: profile.name },
         });
@@ -575,7 +612,12 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
   }
 
   /** Folds the oldest turns into the conversation's rolling summary, one run per conversation. */
-  function summarizeLater(conversation: ConversationRef, history: readonly TurnMessage[], model: ChatModel, counter: TokenCounter) {
+  function summarizeLater(
+    conversation: ConversationRef,
+    history: readonly TurnMessage[],
+    model: ChatModel,
+    counter: TokenCounter,
+  ) {
     if (summarizing.has(conversation.id)) return;
     const turns = selectTurnsToSummarize(history, KEEP_RECENT, { minBatch: SUMMARY_BATCH });
     const last = turns.at(-1);

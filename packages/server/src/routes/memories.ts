@@ -34,9 +34,13 @@ export const memoryDocs: RouteDoc[] = [
     method: 'get',
     path: '/v1/memories',
     summary: 'What the avatar remembers about the visitor',
-    description: 'Facts learned from conversations (and written by the visitor) and moments kept as they were said, newest first.',
+    description:
+      'Facts learned from conversations (and written by the visitor) and moments kept as they were said, newest first.',
     auth: 'visitor',
-    responses: { 200: { description: 'Memories and whether memory is paused', schema: MemoryListSchema }, ...authErrors },
+    responses: {
+      200: { description: 'Memories and whether memory is paused', schema: MemoryListSchema },
+      ...authErrors,
+    },
   },
   {
     method: 'post',
@@ -44,7 +48,11 @@ export const memoryDocs: RouteDoc[] = [
     summary: 'Tell the avatar something to remember',
     auth: 'visitor',
     body: CreateMemoryRequestSchema,
-    responses: { 201: { description: 'The new memory', schema: MemorySchema }, 400: { description: 'Invalid memory' }, ...authErrors },
+    responses: {
+      201: { description: 'The new memory', schema: MemorySchema },
+      400: { description: 'Invalid memory' },
+      ...authErrors,
+    },
   },
   {
     method: 'patch',
@@ -54,7 +62,12 @@ export const memoryDocs: RouteDoc[] = [
     auth: 'visitor',
     params: { memoryId: IdSchema },
     body: UpdateMemoryRequestSchema,
-    responses: { 200: { description: 'The memory as corrected', schema: MemorySchema }, 400: { description: 'Invalid memory' }, ...memoryNotFound, ...authErrors },
+    responses: {
+      200: { description: 'The memory as corrected', schema: MemorySchema },
+      400: { description: 'Invalid memory' },
+      ...memoryNotFound,
+      ...authErrors,
+    },
   },
   {
     method: 'delete',
@@ -78,7 +91,11 @@ export const memoryDocs: RouteDoc[] = [
     summary: 'How a memory changed: added, updated, deleted, by whom and why',
     auth: 'visitor',
     params: { memoryId: IdSchema },
-    responses: { 200: { description: 'Its changes, oldest first', schema: MemoryHistorySchema }, ...memoryNotFound, ...authErrors },
+    responses: {
+      200: { description: 'Its changes, oldest first', schema: MemoryHistorySchema },
+      ...memoryNotFound,
+      ...authErrors,
+    },
   },
   {
     method: 'put',
@@ -102,7 +119,11 @@ export const memoryDocs: RouteDoc[] = [
     summary: 'Edit the preference profile',
     auth: 'visitor',
     body: UpdatePreferencesRequestSchema,
-    responses: { 200: { description: 'The profile as edited', schema: PreferencesResponseSchema }, 400: { description: 'Invalid preferences' }, ...authErrors },
+    responses: {
+      200: { description: 'The profile as edited', schema: PreferencesResponseSchema },
+      400: { description: 'Invalid preferences' },
+      ...authErrors,
+    },
   },
 ];
 
@@ -130,7 +151,11 @@ export function memoryRoutes({ tokens, memory }: MemoryRouteDeps) {
       return c.json({ paused }, 200);
     })
     .patch('/:memoryId', validate('param', MemoryParams), validate('json', UpdateMemoryRequestSchema), async (c) => {
-      const updated = await memory.update(visitorScope(c.var.visitor), c.req.valid('param').memoryId, c.req.valid('json'));
+      const updated = await memory.update(
+        visitorScope(c.var.visitor),
+        c.req.valid('param').memoryId,
+        c.req.valid('json'),
+      );
       if (!updated) throw notFound('The memory');
       return c.json(updated, 200);
     })

@@ -2,6 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { conversations, visitors } from '../db/schema.js';
 import { newId } from '../ids.js';
+import { MemoryStore } from '../memory/memory-store.js';
 import type { VerifiedIdentity } from '../auth/identity-token.js';
 
 export interface ResolvedVisitor {
@@ -100,6 +101,8 @@ export class VisitorDirectory {
         this.db.update(visitors).set({ mergedInto: verified.id }).where(eq(visitors.id, anonymous.id)),
       ]);
       moved = result.rowsAffected;
+      // What the avatar remembers about them comes along.
+      await new MemoryStore(this.db).moveVisitor(input.tenantId, anonymous.id, verified.id);
     }
     return { id: verified.id, verified: true, movedConversations: moved };
   }
