@@ -234,10 +234,10 @@ function traceable(hit: RetrievedMemory) {
 
 // 4. Latency at sizes.
 const pool: Float32Array[] = [];
-const poolTexts: string[] = [];
+const poolTexts: Array<{ text: string; searchText: string }> = [];
 for (const scope of scopes.values()) {
   for (const row of await memory.store.vectorsSince(scope, 0)) if (row.embedding) pool.push(row.embedding);
-  for (const row of await memory.store.list(scope, { limit: 100_000 })) poolTexts.push(row.text);
+  for (const row of await memory.store.list(scope, { limit: 100_000 })) poolTexts.push(row);
 }
 const queryTexts = questions.map(({ qa }) => qa.question);
 const queryVectors = await Promise.all(queryTexts.slice(0, 200).map((text) => memory.embed(text)));
@@ -269,14 +269,14 @@ for (const size of sizes) {
   for (let i = 0; i < size; i++) {
     const vector = i < pool.length ? pool[i]! : jitter(pool[i % pool.length]!);
     vectors.push(vector);
-    const text = poolTexts[i % poolTexts.length]!;
+    const { text, searchText } = poolTexts[i % poolTexts.length]!;
     await memory.store.insert(
       scope,
       {
         kind: 'episode',
         category: 'event',
         text,
-        searchText: text,
+        searchText,
         importance: 0.3,
         sourceMessageIds: [],
         occurredAt: new Date(),

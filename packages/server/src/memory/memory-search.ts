@@ -63,6 +63,8 @@ export interface SearchOptions {
   weights?: Partial<SearchWeights>;
   /** Candidates from each ranking before fusion. */
   candidates?: number;
+  /** Skip memories whose source messages better results already cover (default true). */
+  collapseSources?: boolean;
   now?: number;
 }
 
@@ -232,15 +234,19 @@ export class MemorySearch {
       );
     }
     ranked.sort((a, b) => b.score - a.score);
+    // One memory per moment: skip near-duplicate texts, and memories whose every source message
+    // a better-ranked result already covers (a fact and the episode it came from say the same).
     const seen = new Set<string>();
+    const covered = new Set<string>();
+    const collapse = options.collapseSources ?? true;
     const results: RetrievedMemory[] = [];
     for (const memory of ranked) {
-      const key = memory.text
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}]+/gu, ' ')
-        .trim();
-      if (seen.has(key)) continue;
+      const key = memory.text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+      const sources = memory.sourceMessageIds;
+      const redundant = collapse && sources.length > 0 && sources.every((id) => covered.has(id));
+      if (seen.has(key) || redundant) continue;
       seen.add(key);
+      for (const id of sources) covered.add(id);
       results.push(memory);
       if (results.length >= options.k) break;
     }

@@ -124,7 +124,8 @@ export class MemoryService {
   ): Promise<{ memories: RetrievedMemory[]; preferences: PreferenceProfile | null; paused: boolean }> {
     const state = await this.store.state(scope);
     if (state.paused) return { memories: [], preferences: null, paused: true };
-    const memories = state.revision > 0 || query.vector ? await this.#search.search(scope, query, options) : [];
+    // Searched even when the visitor has no memories yet: the avatar's and tenant's knowledge count.
+    const memories = await this.#search.search(scope, query, options);
     const preferences = state.preferences
       ? { ...EMPTY_PREFERENCES, ...(state.preferences as Partial<PreferenceProfile>) }
       : null;
@@ -272,21 +273,26 @@ export class MemoryService {
     if (state.paused) return;
     const visitor = turn.names?.visitor ?? 'Visitor';
     const avatar = turn.names?.avatar ?? 'Avatar';
-    const said = (role: 'user' | 'assistant', content: string) => `${role === 'user' ? visitor : avatar}: ${content}`;
-    const transcript = [
-      ...(turn.lead ?? []).map((message) => said('assistant', message.content)),
-      said('user', turn.user.content),
-      ...(turn.assistant ? [said('assistant', turn.assistant.content)] : []),
+    const lines: Array<{ role: 'user' | 'assistant'; content: string }> = [
+      ...(turn.lead ?? []).map((message) => ({ role: 'assistant' as const, content: message.content })),
+      { role: 'user', content: turn.user.content },
+      ...(turn.assistant ? [{ role: 'assistant' as const, content: turn.assistant.content }] : []),
     ];
     const before = turn.previous?.at(-1);
-    const searchText = [...(before ? [said(before.role, before.content)] : []), ...transcript].join('\n');
+    const context = before ? [{ role: before.role, content: before.content }, ...lines] : lines;
+    const said = (line: { role: 'user' | 'assistant'; content: string }) =>
+      `${line.role === 'user' ? visitor : avatar}: ${line.content}`;
+    const transcript = lines.map(said);
+    // Keywords without the speakers' names (on every line, they would match every episode);
+    // the embedding keeps who said what.
+    const searchText = context.map((line) => line.content).join('\n');
     const occurredAt = new Date(turn.user.createdAt);
     const sources = [
       ...(turn.lead ?? []).map((message) => message.id),
       turn.user.id,
       ...(turn.assistant ? [turn.assistant.id] : []),
     ];
-    const embedding = await this.embed(searchText);
+    const embedding = await this.embed(context.map(said).join('\n'));
     await this.store.insert(
       turn.scope,
       {
@@ -322,7 +328,7 @@ export class MemoryService {
       const hits = await this.#search.search(
         scope,
         { text, vector },
-        { k: 30, weights: { keyword: vector ? 0.5 : 1, importance: 0, recency: 0 } },
+        { k: 30, weights: { keyword: vector ? 0.5 : 1, importance: 0, recency: 0 }, collapseSources: false },
       );
       const facts = hits.filter((hit) => hit.kind === 'fact').slice(0, 10);
       const rows = await this.store.byIds(
