@@ -145,7 +145,7 @@ export function createApp(deps: AppDeps) {
       next,
     ),
   );
-  app.route('/admin/v1', adminApp(deps.db));
+  app.route('/admin/v1', adminApp(deps.db, memory));
 
   app.get('/metrics', async (c) => {
     if (deps.metricsToken && c.req.header('authorization') !== `Bearer ${deps.metricsToken}`) {

@@ -6,10 +6,10 @@ import {
   adminRequest,
   api,
   collectParts,
+  type Harness,
   newConversation,
   startHarness,
   startSession,
-  type Harness,
 } from './support.js';
 
 let h: Harness;
@@ -133,6 +133,9 @@ describe('permissions on every admin route', () => {
       'quotas:write',
     ],
     ['GET', '/tenants/tnt_demo/usage?groupBy=model', undefined, 'usage:read'],
+    ['GET', '/tenants/tnt_demo/knowledge', undefined, 'avatars:read'],
+    ['POST', '/tenants/tnt_demo/knowledge', { text: 'The shop opens at nine.', avatarId: 'avt_demo' }, 'avatars:write'],
+    ['GET', '/tenants/tnt_demo/avatars/avt_demo/visitors/vis_nobody/memories', undefined, 'conversations:read'],
   ];
   const roles: Role[] = ['viewer', 'analyst', 'admin', 'owner'];
 
@@ -263,5 +266,62 @@ describe('admin input', () => {
       (await admin(owner, 'POST', `/tenants/${solo.id}/members`, { email: 'owner@demo.example', role: 'viewer' }))
         .status,
     ).toBe(201);
+  });
+});
+
+describe('tenant knowledge and conversation traces', () => {
+  it('shares tenant knowledge with every visitor, and shows admins each reply’s trace', async () => {
+    const owner = await login('owner@demo.example');
+    const created = await admin(owner, 'POST', '/tenants/tnt_demo/knowledge', {
+      text: 'Returns are free within 30 days at the Harbour Street store.',
+      category: 'other',
+    });
+    expect(created.status).toBe(201);
+    const knowledge = (await created.json()) as { id: string; scope: string };
+    expect(knowledge.scope).toBe('tenant');
+    expect(
+      (await admin(owner, 'POST', '/tenants/tnt_demo/knowledge', { text: 'x', avatarId: 'avt_nope' })).status,
+    ).toBe(404);
+
+    const visitor = await startSession(h.server);
+    const conversation = await newConversation(h.server, visitor.token);
+    const parts = await collectParts(
+      await api(h.server, `/v1/conversations/${conversation}/messages`, {
+        body: { content: 'How do returns work at the Harbour Street store?' },
+        token: visitor.token,
+      }),
+    );
+    const context = parts.find((part) => part.type === 'context') as { trace: { memories: Array<{ id: string }> } };
+    expect(context.trace.memories.map((m) => m.id)).toContain(knowledge.id);
+    // A visitor can neither see nor delete tenant knowledge as their own memory.
+    const mine = (await (await api(h.server, '/v1/memories', { token: visitor.token })).json()) as {
+      memories: Array<{ id: string }>;
+    };
+    expect(mine.memories.map((m) => m.id)).not.toContain(knowledge.id);
+    expect(
+      (await api(h.server, `/v1/memories/${knowledge.id}`, { method: 'DELETE', token: visitor.token })).status,
+    ).toBe(404);
+
+    const path = `/tenants/tnt_demo/conversations/${conversation}/messages`;
+    const seen = (await (await admin(owner, 'GET', path)).json()) as {
+      messages: Array<{ role: string; trace: { memories: Array<{ id: string }> } | null }>;
+    };
+    expect(seen.messages.find((m) => m.role === 'assistant')!.trace!.memories.map((m) => m.id)).toContain(knowledge.id);
+    await expectError(await admin(await login('analyst@demo.example'), 'GET', path), 403, 'forbidden');
+    await expectError(
+      await admin(owner, 'GET', '/tenants/tnt_demo/conversations/conv_missing/messages'),
+      404,
+      'not_found',
+    );
+
+    expect((await admin(owner, 'DELETE', `/tenants/tnt_demo/knowledge/${knowledge.id}`)).status).toBe(204);
+    const after = await collectParts(
+      await api(h.server, `/v1/conversations/${conversation}/messages`, {
+        body: { content: 'And returns at Harbour Street again?' },
+        token: visitor.token,
+      }),
+    );
+    const trace = after.find((part) => part.type === 'context') as { trace: { memories: Array<{ id: string }> } };
+    expect(trace.trace.memories.map((m) => m.id)).not.toContain(knowledge.id);
   });
 });

@@ -1,3 +1,4 @@
+import { CreateMemoryRequestSchema } from '@vibhava/protocol';
 import type { z } from 'zod';
 import type { RouteDoc } from '../http/openapi.js';
 import { LoginSchema } from './routes/auth.js';
@@ -183,4 +184,35 @@ export const adminDocs: RouteDoc[] = [
     ok('Rows'),
   ),
   route('get', `${tenant}/errors`, 'Error groups, most recent first (errors:read)', ok('Error groups')),
+  route(
+    'get',
+    `${tenant}/knowledge`,
+    'Tenant knowledge every visitor’s avatar may draw on; ?avatarId= for one avatar’s (avatars:read)',
+    ok('Knowledge entries'),
+  ),
+  route(
+    'post',
+    `${tenant}/knowledge`,
+    'Add tenant knowledge, for one avatar (avatarId) or all (avatars:write)',
+    created('The entry'),
+    CreateMemoryRequestSchema,
+  ),
+  route(
+    'delete',
+    `${tenant}/knowledge/{memoryId}`,
+    'Delete tenant knowledge; ?avatarId= as created (avatars:write)',
+    gone,
+  ),
+  route(
+    'get',
+    `${tenant}/conversations/{conversationId}/messages`,
+    'A conversation’s messages with each reply’s context trace (conversations:read)',
+    ok('Messages'),
+  ),
+  route(
+    'get',
+    `${tenant}/avatars/{avatarId}/visitors/{visitorId}/memories`,
+    'What an avatar remembers about a visitor (conversations:read)',
+    ok('Memories'),
+  ),
 ];

@@ -12,11 +12,13 @@ export type Permission =
   | 'quotas:read'
   | 'quotas:write'
   | 'usage:read'
-  | 'errors:read';
+  | 'errors:read'
+  /** Visitors' conversations, reply traces and memories: personal data, for admins and owners. */
+  | 'conversations:read';
 
 const viewer: Permission[] = ['tenant:read', 'avatars:read', 'quotas:read'];
 const analyst: Permission[] = [...viewer, 'usage:read', 'errors:read', 'keys:read', 'members:read'];
-const admin: Permission[] = [...analyst, 'avatars:write', 'quotas:write', 'keys:write'];
+const admin: Permission[] = [...analyst, 'avatars:write', 'quotas:write', 'keys:write', 'conversations:read'];
 const owner: Permission[] = [...admin, 'tenant:write', 'members:write'];
 
 /** What each role may do. Every admin route names the one permission it needs. */

@@ -94,6 +94,8 @@ interface CachedScope {
   index: VectorIndex;
   rows: Map<string, number>;
   lastUsed: number;
+  /** The catch-up in flight: one at a time, so changes are applied in the order they were read. */
+  pending?: Promise<void> | undefined;
 }
 
 /**
@@ -127,27 +129,41 @@ export class MemoryVectorCache {
       };
       this.#scopes.set(key, cached);
     }
+    // An older read applied after a newer one would put back vectors that have changed since
+    // (a libSQL server's answers need not arrive in order): wait for the catch-up in flight.
+    while (cached.pending) await cached.pending.catch(() => undefined);
     if (cached.revision < state.revision) {
-      const changed = await this.#store.vectorsSince(scope, cached.revision);
-      for (const row of changed) {
-        const previous = cached.rows.get(row.id);
-        if (previous !== undefined) {
-          cached.index.remove(previous);
-          cached.rows.delete(row.id);
-        }
-        if (row.active && row.embedding && row.embedding.length === this.#dimensions) {
-          cached.rows.set(row.id, cached.index.size);
-          cached.index.add(row.id, row.embedding);
-        }
-        cached.revision = Math.max(cached.revision, row.revision);
+      const pending = this.#catchUp(scope, cached, state);
+      cached.pending = pending;
+      try {
+        await pending;
+      } finally {
+        if (cached.pending === pending) cached.pending = undefined;
       }
-      cached.revision = Math.max(cached.revision, state.revision);
-      // Mostly removed rows: rebuild on the next search.
-      if (cached.index.size > 1024 && cached.index.live < cached.index.size / 2) cached.epoch = -1;
     }
     cached.lastUsed = performance.now();
     this.#evict(key);
     return cached;
+  }
+
+  /** Applies the rows changed since the cached revision. */
+  async #catchUp(scope: MemoryScope, cached: CachedScope, state: ScopeState): Promise<void> {
+    const changed = await this.#store.vectorsSince(scope, cached.revision);
+    for (const row of changed) {
+      const previous = cached.rows.get(row.id);
+      if (previous !== undefined) {
+        cached.index.remove(previous);
+        cached.rows.delete(row.id);
+      }
+      if (row.active && row.embedding && row.embedding.length === this.#dimensions) {
+        cached.rows.set(row.id, cached.index.size);
+        cached.index.add(row.id, row.embedding);
+      }
+      cached.revision = Math.max(cached.revision, row.revision);
+    }
+    cached.revision = Math.max(cached.revision, state.revision);
+    // Mostly removed rows: rebuild on the next search.
+    if (cached.index.size > 1024 && cached.index.live < cached.index.size / 2) cached.epoch = -1;
   }
 
   /** Forgets every cached scope (tests, and after a restore). */
@@ -241,7 +257,10 @@ export class MemorySearch {
     const collapse = options.collapseSources ?? true;
     const results: RetrievedMemory[] = [];
     for (const memory of ranked) {
-      const key = memory.text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+      const key = memory.text
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, ' ')
+        .trim();
       const sources = memory.sourceMessageIds;
       const redundant = collapse && sources.length > 0 && sources.every((id) => covered.has(id));
       if (seen.has(key) || redundant) continue;

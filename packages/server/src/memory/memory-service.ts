@@ -159,12 +159,12 @@ export class MemoryService {
     return { memories: memories.map(publicMemory), paused: state.paused };
   }
 
-  /** A memory the visitor wrote themselves. */
-  async create(scope: MemoryScope, request: CreateMemoryRequest): Promise<Memory> {
+  /** A memory the visitor (or, for tenant knowledge, an admin) wrote. */
+  async create(scope: MemoryScope, request: CreateMemoryRequest, actor: 'visitor' | 'admin' = 'visitor'): Promise<Memory> {
     const memory = await this.store.insert(
       scope,
       await this.#fact(request.text, request.category ?? 'other', 0.8, [], new Date()),
-      { actor: 'visitor', reason: 'Added by the visitor' },
+      { actor, reason: actor === 'visitor' ? 'Added by the visitor' : 'Added by an admin' },
     );
     return publicMemory(memory);
   }
