@@ -1,4 +1,3 @@
-import { CreateMemoryRequestSchema } from '@vibhava/protocol';
 import type { z } from 'zod';
 import type { RouteDoc } from '../http/openapi.js';
 import { LoginSchema } from './routes/auth.js';
@@ -193,9 +192,8 @@ export const adminDocs: RouteDoc[] = [
   route(
     'post',
     `${tenant}/knowledge`,
-    'Add tenant knowledge, for one avatar (avatarId) or all (avatars:write)',
+    'Add tenant knowledge: { text, category?, avatarId? } for one avatar or all (avatars:write)',
     created('The entry'),
-    CreateMemoryRequestSchema,
   ),
   route(
     'delete',
