@@ -194,6 +194,11 @@ try {
       VIBHAVA_ADMIN_PASSWORD: 'bench-password-123',
       RATE_LIMIT_MESSAGES_PER_MINUTE: '100000000',
       RATE_LIMIT_IP_PER_MINUTE: '100000000',
+      // The gateway path the issue measures (auth, quota, rate limit, ledger): long-term memory
+      // (an embedding, a search and a background write per message) is measured by
+      // `pnpm bench memory`; emotion by the n-gram model, as before memory existed.
+      VIBHAVA_MEMORY: process.env['BENCH_MEMORY'] ?? 'off',
+      VIBHAVA_EMOTION_CLASSIFIER: process.env['BENCH_MEMORY'] === 'on' ? 'auto' : 'ngram',
     },
     /listening on (http:\/\/\S+)/,
   );

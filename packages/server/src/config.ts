@@ -50,6 +50,8 @@ export const EnvSchema = z.object({
    * configured and uses first-person patterns with the small local model; `llm`, `heuristic`,
    * or `off` (episodes only: every turn is still remembered as said).
    */
+  /** `off`: no long-term memory at all (a stateless assistant; nothing embedded per message). */
+  VIBHAVA_MEMORY: z.enum(['on', 'off']).default('on'),
   VIBHAVA_MEMORY_EXTRACTOR: z.enum(['auto', 'llm', 'heuristic', 'off']).default('auto'),
   /** Input tokens sent per reply at most (context manager); the model's window caps it too. */
   VIBHAVA_CONTEXT_TOKENS: z.coerce.number().int().min(512).default(8192),

@@ -47,6 +47,7 @@ export function optionsFromEnv(env: Env, extra: { demo?: boolean } = {}): StartS
     rateLimitSyncMs: env.RATE_LIMIT_SYNC_MS,
     emotionClassifier: env.VIBHAVA_EMOTION_CLASSIFIER,
     memoryExtractor: env.VIBHAVA_MEMORY_EXTRACTOR,
+    memory: env.VIBHAVA_MEMORY === 'on',
     maxContextTokens: env.VIBHAVA_CONTEXT_TOKENS,
     ...(extra.demo ? { demo: true } : {}),
   };

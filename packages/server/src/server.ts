@@ -78,6 +78,8 @@ export interface StartServerOptions {
   memoryExtractor?: 'auto' | 'llm' | 'heuristic' | 'off';
   /** Input tokens per reply at most (default 8192; the model's context window caps it too). */
   maxContextTokens?: number;
+  /** False: no long-term memory at all (no embedding, retrieval or extraction per message). */
+  memory?: boolean;
   /** Prices for the usage ledger (default: OpenAI's list prices for the GPT-4o mini family). */
   prices?: PriceTable;
   /** A console owner of the demo tenant, created or updated at start (demo mode only). */
@@ -155,6 +157,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     db,
     embeddings: () => Promise.resolve(embeddings ?? null),
     extractor,
+    enabled: options.memory ?? true,
     log,
   });
   const app = createApp({

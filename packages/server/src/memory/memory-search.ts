@@ -1,12 +1,16 @@
 import type { MemoryCategory, MemoryKind } from '@vibhava/protocol';
+import { KeywordIndex, keywordTerms, queryTokens, type KeywordStats } from './keyword-index.js';
 import {
   readableScopes,
+  type MemoryEntry,
   type MemoryScope,
   type MemoryStore,
   type ScopeState,
-  type StoredMemory,
+  type VectorRow,
 } from './memory-store.js';
 import { VectorIndex } from './vector-index.js';
+
+export { keywordTerms } from './keyword-index.js';
 
 /** A memory chosen for a reply's context, with how well it matched. */
 export interface RetrievedMemory {
@@ -68,43 +72,44 @@ export interface SearchOptions {
   now?: number;
 }
 
-const STOPWORDS = new Set(
-  `a an the and or but if then so than too very of in on at to for with by from into onto about over under after before
-  is are was were be been being am do does did done have has had having will would can could should may might must shall
-  i me my mine you your yours he him his she her hers it its we us our ours they them their theirs this that these those
-  what when where who whom whose which why how there here not no yes just also only ever really much many more most some any
-  all each every both either neither one ones s t don doesn didn isn aren wasn weren won wouldn couldn shouldn im ive id
-  let lets get got like know think say said tell told go going went`.split(/\s+/),
-);
-
-/** The distinct content words of a text, for FTS5 (stopwords and one-letter words left out). */
-export function keywordTerms(text: string, max = 32): string[] {
-  const terms = new Set<string>();
-  for (const word of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
-    if (word.length < 2 || STOPWORDS.has(word)) continue;
-    terms.add(word);
-    if (terms.size >= max) break;
-  }
-  return [...terms];
-}
-
 interface CachedScope {
   epoch: number;
   revision: number;
+  /** The scope's vectors (keyed by memory id). */
   index: VectorIndex;
+  /** id → the memory's vector row, or -1 without one. */
   rows: Map<string, number>;
+  /** The scope's keywords by slot; null where the scope is not kept (FTS5 answers instead). */
+  keywords: KeywordIndex | null;
+  /** Per slot: the memory (null once changed or gone); one slot per version of a memory. */
+  slots: Array<MemoryEntry | null>;
+  /** id → the memory's current slot. */
+  slotOf: Map<string, number>;
+  /** Approximate bytes held beside the two indexes (the memories' texts). */
+  entryBytes: number;
   lastUsed: number;
   /** The catch-up in flight: one at a time, so changes are applied in the order they were read. */
   pending?: Promise<void> | undefined;
 }
 
+/** A search's view of one scope: its vectors, and its keywords and memories where it is kept in process. */
+export type ScopeIndexes = Readonly<CachedScope>;
+
+/** Bytes a cached memory costs beside its vector and postings (UTF-16 texts, the entry, map slots). */
+const entryBytes = (row: VectorRow) =>
+  2 * (row.id.length + (row.memory?.text.length ?? 0) + (row.memory?.sourceMessageIds.join('').length ?? 0)) + 240;
+
 /**
- * Each scope's vectors in an in-process `VectorIndex`, kept current from the store: a search
- * reads the scope's revision (one indexed row) and applies only the rows changed since; an
- * erase (new epoch) reloads the scope. Least recently used scopes are dropped past `maxBytes`.
+ * Each scope's vectors (an in-process `VectorIndex`), keywords (a BM25 `KeywordIndex`) and
+ * memories as search returns them, kept current from the store: a search reads the scope's
+ * revision (one indexed row) and applies only the rows changed since; an erase (new epoch)
+ * reloads the scope. Least recently used scopes are dropped past `maxBytes`; a scope that alone
+ * does not fit is not kept: its vectors are read for each search, FTS5 finds its keywords and
+ * the store its memories.
  */
-export class MemoryVectorCache {
+export class MemoryScopeCache {
   readonly #scopes = new Map<string, CachedScope>();
+  readonly #loads = new Map<string, { epoch: number; promise: Promise<CachedScope> }>();
   readonly #store: MemoryStore;
   readonly #dimensions: number;
   readonly #maxBytes: number;
@@ -115,107 +120,189 @@ export class MemoryVectorCache {
     this.#maxBytes = options.maxBytes ?? 512 * 1024 * 1024;
   }
 
-  async index(scope: MemoryScope, state: ScopeState): Promise<CachedScope> {
+  /** The scope's indexes, caught up to `state` (read just before). */
+  async index(scope: MemoryScope, state: ScopeState): Promise<ScopeIndexes> {
     const key = `${scope.tenantId}\n${scope.avatarId}\n${scope.visitorId}`;
     let cached = this.#scopes.get(key);
-    if (cached && cached.epoch !== state.epoch) cached = undefined;
-    if (!cached) {
-      cached = {
-        epoch: state.epoch,
-        revision: 0,
-        index: new VectorIndex(this.#dimensions),
-        rows: new Map(),
-        lastUsed: 0,
-      };
-      this.#scopes.set(key, cached);
+    if (cached && cached.epoch !== state.epoch) {
+      this.#scopes.delete(key);
+      cached = undefined;
     }
-    // An older read applied after a newer one would put back vectors that have changed since
+    if (!cached) {
+      // One load of a scope at a time: concurrent searches share it, then catch up from it.
+      let load = this.#loads.get(key);
+      if (!load || load.epoch !== state.epoch) {
+        const started = { epoch: state.epoch, promise: this.#load(key, scope, state) };
+        this.#loads.set(key, started);
+        void started.promise
+          .finally(() => {
+            if (this.#loads.get(key) === started) this.#loads.delete(key);
+          })
+          .catch(() => undefined);
+        load = started;
+      }
+      cached = await load.promise;
+    }
+    // An older read applied after a newer one would put back rows that have changed since
     // (a libSQL server's answers need not arrive in order): wait for the catch-up in flight.
     while (cached.pending) await cached.pending.catch(() => undefined);
     if (cached.revision < state.revision) {
-      const pending = this.#catchUp(scope, cached, state);
-      cached.pending = pending;
+      const entry = cached;
+      const pending = this.#store.vectorsSince(scope, entry.revision).then((rows) => this.#apply(entry, rows, state));
+      entry.pending = pending;
       try {
         await pending;
       } finally {
-        if (cached.pending === pending) cached.pending = undefined;
+        if (entry.pending === pending) entry.pending = undefined;
       }
     }
     cached.lastUsed = performance.now();
-    this.#evict(key);
+    if (this.#scopes.get(key) === cached) this.#evict(key, cached);
     return cached;
   }
 
-  /** Applies the rows changed since the cached revision. */
-  async #catchUp(scope: MemoryScope, cached: CachedScope, state: ScopeState): Promise<void> {
-    const changed = await this.#store.vectorsSince(scope, cached.revision);
+  /** Reads the whole scope; keeps it when it fits the budget on its own. */
+  async #load(key: string, scope: MemoryScope, state: ScopeState): Promise<CachedScope> {
+    const rows = await this.#store.vectorsSince(scope, 0);
+    const fits = this.#maxBytes > 0 && this.#estimate(rows) <= this.#maxBytes;
+    const cached = this.#empty(state.epoch, fits);
+    this.#apply(cached, rows, state);
+    if (fits && this.#scopes.get(key)?.epoch !== state.epoch) this.#scopes.set(key, cached);
+    return cached;
+  }
+
+  #empty(epoch: number, kept: boolean): CachedScope {
+    return {
+      epoch,
+      revision: 0,
+      index: new VectorIndex(this.#dimensions),
+      rows: new Map(),
+      keywords: kept ? new KeywordIndex() : null,
+      slots: [],
+      slotOf: new Map(),
+      entryBytes: 0,
+      lastUsed: 0,
+    };
+  }
+
+  #apply(cached: CachedScope, changed: readonly VectorRow[], state: ScopeState): void {
+    const keywords = cached.keywords;
     for (const row of changed) {
       const previous = cached.rows.get(row.id);
       if (previous !== undefined) {
-        cached.index.remove(previous);
+        if (previous >= 0) cached.index.remove(previous);
         cached.rows.delete(row.id);
       }
-      if (row.active && row.embedding && row.embedding.length === this.#dimensions) {
-        cached.rows.set(row.id, cached.index.size);
-        cached.index.add(row.id, row.embedding);
+      const slot = cached.slotOf.get(row.id);
+      if (slot !== undefined) {
+        keywords?.remove(slot);
+        cached.slots[slot] = null;
+        cached.slotOf.delete(row.id);
+      }
+      if (row.active) {
+        const vector = row.embedding && row.embedding.length === this.#dimensions ? row.embedding : null;
+        cached.rows.set(row.id, vector ? cached.index.size : -1);
+        if (vector) cached.index.add(row.id, vector);
+        if (keywords && row.memory) {
+          const next = cached.slots.length;
+          keywords.add(next, row.searchText);
+          cached.slots.push(row.memory);
+          cached.slotOf.set(row.id, next);
+          cached.entryBytes += entryBytes(row);
+        }
       }
       cached.revision = Math.max(cached.revision, row.revision);
     }
     cached.revision = Math.max(cached.revision, state.revision);
-    // Mostly removed rows: rebuild on the next search.
-    if (cached.index.size > 1024 && cached.index.live < cached.index.size / 2) cached.epoch = -1;
+    // Mostly changed or removed rows: reload on the next search.
+    const dead = (size: number, live: number) => size > 1024 && live < size / 2;
+    if (dead(cached.index.size, cached.index.live) || dead(cached.slots.length, cached.slotOf.size)) cached.epoch = -1;
+  }
+
+  /** Whether scopes are kept in process at all (a budget of 0 keeps none). */
+  get keeps(): boolean {
+    return this.#maxBytes > 0;
   }
 
   /** Forgets every cached scope (tests, and after a restore). */
   clear(): void {
     this.#scopes.clear();
+    this.#loads.clear();
   }
 
-  #evict(keep: string): void {
+  /** What a scope of these rows would hold, in bytes. */
+  #estimate(rows: readonly VectorRow[]): number {
+    let bytes = 0;
+    for (const row of rows) {
+      if (!row.active) continue;
+      bytes += this.#dimensions * 4 + entryBytes(row) + row.searchText.length * 2;
+    }
+    return bytes;
+  }
+
+  #bytes(scope: CachedScope): number {
+    return scope.index.byteLength + (scope.keywords?.byteLength ?? 0) + scope.entryBytes;
+  }
+
+  #evict(keep: string, kept: CachedScope): void {
     let total = 0;
-    for (const scope of this.#scopes.values()) total += scope.index.byteLength;
+    for (const scope of this.#scopes.values()) total += this.#bytes(scope);
     if (total <= this.#maxBytes) return;
+    // Grown past the whole budget on its own: not kept after this search.
+    if (this.#bytes(kept) > this.#maxBytes) {
+      this.#scopes.delete(keep);
+      return;
+    }
     const byAge = [...this.#scopes.entries()]
       .filter(([key]) => key !== keep)
       .sort((a, b) => a[1].lastUsed - b[1].lastUsed);
     for (const [key, scope] of byAge) {
       if (total <= this.#maxBytes) break;
-      total -= scope.index.byteLength;
+      total -= this.#bytes(scope);
       this.#scopes.delete(key);
     }
   }
 }
 
+/** The earlier name of `MemoryScopeCache`. */
+export const MemoryVectorCache = MemoryScopeCache;
+export type MemoryVectorCache = MemoryScopeCache;
+
 /**
- * Hybrid retrieval: exact vector search (in-process) and FTS5 BM25 over the visitor's memories
- * and the tenant's knowledge, fused by weighted reciprocal rank, nudged by importance and
- * recency, with near-duplicates dropped.
+ * Hybrid retrieval over the visitor's memories and the tenant's knowledge: exact vector search
+ * and BM25 keyword search, both in process for scopes the cache keeps (FTS5 in the store for
+ * one it does not), fused by weighted reciprocal rank, nudged by importance and recency, with
+ * near-duplicates dropped.
  */
 export class MemorySearch {
   constructor(
     private readonly store: MemoryStore,
-    private readonly vectors: MemoryVectorCache,
+    private readonly cache: MemoryScopeCache,
   ) {}
 
   async search(scope: MemoryScope, query: SearchQuery, options: SearchOptions): Promise<RetrievedMemory[]> {
     const weights = { ...DEFAULT_WEIGHTS, ...options.weights };
     const candidates = options.candidates ?? Math.max(50, options.k * 5);
     const all = readableScopes(scope);
-    const allStates = await Promise.all(all.map((each) => this.store.state(each)));
+    const allStates = await this.store.states(all);
     // Scopes that never held a memory (usually the tenant's) cost nothing.
     const scopes = all.filter((_, index) => allStates[index]!.revision > 0);
     const states = allStates.filter((state) => state.revision > 0);
     if (scopes.length === 0) return [];
+    const vector = weights.vector > 0 ? (query.vector ?? null) : null;
+    // Without a vector to match and nothing kept in process, the store answers alone.
+    const indexes =
+      vector || this.cache.keeps
+        ? await Promise.all(scopes.map((each, index) => this.cache.index(each, states[index]!)))
+        : [];
     const fused = new Map<string, number>();
     const add = (id: string, rank: number, weight: number) =>
       fused.set(id, (fused.get(id) ?? 0) + weight / (weights.rrfK + rank + 1));
 
-    if (query.vector && weights.vector > 0) {
+    if (vector) {
       const hits: Array<{ id: string; score: number }> = [];
-      for (const [index, each] of scopes.entries()) {
-        const state = states[index]!;
-        const cached = await this.vectors.index(each, state);
-        for (const hit of cached.index.search(query.vector, candidates)) {
+      for (const cached of indexes) {
+        for (const hit of cached.index.search(vector, candidates)) {
           hits.push({ id: cached.index.key(hit.row), score: hit.score });
         }
       }
@@ -223,21 +310,23 @@ export class MemorySearch {
       hits.slice(0, candidates).forEach((hit, rank) => add(hit.id, rank, weights.vector));
     }
     if (weights.keyword > 0) {
-      const terms = keywordTerms(`${query.text}\n${query.context ?? ''}`);
-      const hits = await this.store.keywordSearch(scopes, terms, candidates);
-      hits.forEach((hit, rank) => add(hit.id, rank, weights.keyword));
+      const text = `${query.text}\n${query.context ?? ''}`;
+      const kept = indexes.length > 0 && indexes.every((cached) => cached.keywords);
+      const hits = kept ? keywordHits(indexes, queryTokens(text), candidates) : await this.#fts5(scopes, text, candidates);
+      hits.forEach((id, rank) => add(id, rank, weights.keyword));
     }
     if (fused.size === 0) return [];
 
     const shortlist = [...fused.entries()].sort((a, b) => b[1] - a[1]).slice(0, options.k * 3);
-    const rows = new Map(
-      (
-        await this.store.byIds(
-          scopes,
-          shortlist.map(([id]) => id),
-        )
-      ).map((row) => [row.id, row]),
-    );
+    // The kept scopes' memories are in process; the store has the rest.
+    const rows = new Map<string, MemoryEntry>();
+    const missing: string[] = [];
+    for (const [id] of shortlist) {
+      const entry = entryOf(indexes, id);
+      if (entry) rows.set(id, entry);
+      else missing.push(id);
+    }
+    if (missing.length > 0) for (const row of await this.store.byIds(scopes, missing)) rows.set(row.id, row);
     const now = options.now ?? Date.now();
     const halfLife = weights.recencyHalfLifeDays * 86_400_000;
     const ranked: RetrievedMemory[] = [];
@@ -271,9 +360,43 @@ export class MemorySearch {
     }
     return results;
   }
+
+  /** FTS5's BM25 ranking in the store (for scopes not kept in process). */
+  async #fts5(scopes: readonly MemoryScope[], text: string, limit: number): Promise<string[]> {
+    const hits = await this.store.keywordSearch(scopes, keywordTerms(text), limit);
+    return hits.map((hit) => hit.id);
+  }
 }
 
-function toRetrieved(row: StoredMemory, score: number): RetrievedMemory {
+/** The `limit` best memories by BM25 over the scopes' keyword indexes, scored as one corpus. */
+function keywordHits(indexes: readonly ScopeIndexes[], tokens: readonly string[], limit: number): string[] {
+  if (tokens.length === 0) return [];
+  const each = indexes.map((cached) => cached.keywords!.stats(tokens));
+  const stats: KeywordStats = {
+    docs: each.reduce((sum, one) => sum + one.docs, 0),
+    tokens: each.reduce((sum, one) => sum + one.tokens, 0),
+    frequencies: tokens.map((_, index) => each.reduce((sum, one) => sum + one.frequencies[index]!, 0)),
+  };
+  const hits: Array<{ id: string; score: number }> = [];
+  for (const cached of indexes) {
+    for (const hit of cached.keywords!.search(tokens, limit, { stats })) {
+      hits.push({ id: cached.slots[hit.row]!.id, score: hit.score });
+    }
+  }
+  // Stable: on a tie the visitor's own memories (searched first) go first.
+  hits.sort((a, b) => b.score - a.score);
+  return hits.slice(0, limit).map((hit) => hit.id);
+}
+
+function entryOf(indexes: readonly ScopeIndexes[], id: string): MemoryEntry | undefined {
+  for (const cached of indexes) {
+    const slot = cached.slotOf.get(id);
+    if (slot !== undefined) return cached.slots[slot] ?? undefined;
+  }
+  return undefined;
+}
+
+function toRetrieved(row: MemoryEntry, score: number): RetrievedMemory {
   return {
     id: row.id,
     kind: row.kind,

@@ -44,6 +44,11 @@ export interface MemoryServiceOptions {
   cacheBytes?: number;
   /** Dimensions of stored vectors (default 384). */
   dimensions?: number;
+  /**
+   * False turns long-term memory off for the whole server: nothing is remembered or retrieved
+   * and messages are not embedded (the visitor's list and preferences still answer).
+   */
+  enabled?: boolean;
 }
 
 /** Longest episode text kept for display; the search text keeps the whole turn. */
@@ -72,6 +77,10 @@ export class MemoryService {
     this.#search = new MemorySearch(this.store, cache);
   }
 
+  get enabled(): boolean {
+    return this.#options.enabled ?? true;
+  }
+
   get extractorName(): string {
     return this.#options.extractor?.name ?? 'none';
   }
@@ -97,6 +106,7 @@ export class MemoryService {
    * do not wait). Nothing is stored while the visitor has paused memory.
    */
   remember(turn: TurnToRemember): Promise<void> {
+    if (!this.enabled) return Promise.resolve();
     return this.#enqueue(turn.scope, () => this.#remember(turn));
   }
 
@@ -122,6 +132,7 @@ export class MemoryService {
     query: SearchQuery,
     options: SearchOptions,
   ): Promise<{ memories: RetrievedMemory[]; preferences: PreferenceProfile | null; paused: boolean }> {
+    if (!this.enabled) return { memories: [], preferences: null, paused: false };
     const state = await this.store.state(scope);
     if (state.paused) return { memories: [], preferences: null, paused: true };
     // Searched even when the visitor has no memories yet: the avatar's and tenant's knowledge count.
@@ -229,6 +240,7 @@ export class MemoryService {
 
   /** Learns reply-length, formality, language and topic preferences from a visitor's message. */
   learnFromMessage(scope: MemoryScope, text: string, messageId: string): Promise<void> {
+    if (!this.enabled) return Promise.resolve();
     return this.#enqueue(scope, async () => {
       const state = await this.store.state(scope);
       if (state.paused) return;

@@ -62,12 +62,28 @@ export interface ScopeState {
   preferences: Record<string, unknown> | null;
 }
 
-/** A row for the in-process vector cache. */
+/** What a search returns of a memory (kept in process per scope by the search cache). */
+export interface MemoryEntry {
+  id: string;
+  kind: MemoryKind;
+  category: MemoryCategory;
+  text: string;
+  importance: number;
+  sourceMessageIds: string[];
+  /** ISO 8601. */
+  occurredAt: string;
+}
+
+/** A changed row for the in-process search cache (vectors, keywords and the memory itself). */
 export interface VectorRow {
   id: string;
   revision: number;
   active: boolean;
   embedding: Float32Array | null;
+  /** What keyword search matches on (empty for a deleted row). */
+  searchText: string;
+  /** The memory as search returns it; null for a deleted row. */
+  memory: MemoryEntry | null;
 }
 
 export interface KeywordHit {
@@ -92,6 +108,15 @@ function toMemory(row: SqlRow): StoredMemory {
     occurredAt: new Date(Number(row['occurred_at'])).toISOString(),
     createdAt: new Date(Number(row['created_at'])).toISOString(),
     updatedAt: new Date(Number(row['updated_at'])).toISOString(),
+  };
+}
+
+function toState(row: SqlRow): ScopeState {
+  return {
+    revision: Number(row['revision']),
+    epoch: Number(row['epoch']),
+    paused: Boolean(row['paused']),
+    preferences: row['preferences'] ? (JSON.parse(String(row['preferences'])) as Record<string, unknown>) : null,
   };
 }
 
@@ -148,12 +173,25 @@ export class MemoryStore {
       scopeArgs(scope),
     );
     if (!row) return { revision: 0, epoch: 0, paused: false, preferences: null };
-    return {
-      revision: Number(row['revision']),
-      epoch: Number(row['epoch']),
-      paused: Boolean(row['paused']),
-      preferences: row['preferences'] ? (JSON.parse(String(row['preferences'])) as Record<string, unknown>) : null,
-    };
+    return toState(row);
+  }
+
+  /** The states of several scopes in one read, in their order. */
+  async states(scopes: readonly MemoryScope[]): Promise<ScopeState[]> {
+    if (scopes.length === 0) return [];
+    if (scopes.length === 1) return [await this.state(scopes[0]!)];
+    const rows = await this.#sql.all(
+      `SELECT tenant_id, avatar_id, visitor_id, revision, epoch, paused, preferences FROM memory_scopes
+       WHERE ${scopes.map(() => `(${scopeWhere})`).join(' OR ')}`,
+      scopes.flatMap(scopeArgs),
+    );
+    const found = new Map(
+      rows.map((row) => [`${String(row['tenant_id'])}\n${String(row['avatar_id'])}\n${String(row['visitor_id'])}`, row]),
+    );
+    return scopes.map((scope) => {
+      const row = found.get(`${scope.tenantId}\n${scope.avatarId}\n${scope.visitorId}`);
+      return row ? toState(row) : { revision: 0, epoch: 0, paused: false, preferences: null };
+    });
   }
 
   async setPaused(scope: MemoryScope, paused: boolean): Promise<void> {
@@ -437,19 +475,39 @@ export class MemoryStore {
     }));
   }
 
-  /** Rows changed after `revision` (all rows when 0), for the in-process vector cache. */
+  /**
+   * Rows changed after `revision` (all rows when 0), for the in-process search cache: deleted
+   * rows come without their text and vector.
+   */
   async vectorsSince(scope: MemoryScope, revision: number): Promise<VectorRow[]> {
     const rows = await this.#sql.all(
-      `SELECT id, revision, status, embedding FROM memories WHERE scope_key = ? AND revision > ? ORDER BY seq`,
+      `SELECT id, revision, status, CASE WHEN status = 'active' THEN embedding END AS embedding,
+         CASE WHEN status = 'active' THEN search_text END AS search_text, kind, category,
+         CASE WHEN status = 'active' THEN text END AS text, importance, source_message_ids, occurred_at
+       FROM memories WHERE scope_key = ? AND revision > ? ORDER BY seq`,
       [scopeKey(scope), revision],
     );
     return rows.map((row) => {
+      const active = row['status'] === 'active';
       const blob = row['embedding'] as Uint8Array | ArrayBuffer | null;
+      const id = String(row['id']);
       return {
-        id: String(row['id']),
+        id,
         revision: Number(row['revision']),
-        active: row['status'] === 'active',
+        active,
         embedding: blob ? blobToVector(blob) : null,
+        searchText: active ? String(row['search_text'] ?? '') : '',
+        memory: active
+          ? {
+              id,
+              kind: row['kind'] as MemoryKind,
+              category: row['category'] as MemoryCategory,
+              text: String(row['text']),
+              importance: Number(row['importance']),
+              sourceMessageIds: JSON.parse(String(row['source_message_ids'])) as string[],
+              occurredAt: new Date(Number(row['occurred_at'])).toISOString(),
+            }
+          : null,
       };
     });
   }

@@ -399,7 +399,7 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
     if (!avatar) throw notFound('The avatar');
     const profile = await profiles.forConversation(avatar, conversation.avatarVersion);
     // One embedding of the message serves both memory search and the visitor's emotion.
-    const vector = await deps.memory.embed(content);
+    const vector = deps.memory.enabled ? await deps.memory.embed(content) : null;
     const detector = await emotions;
     const detected = detector
       ? vector && isEmbeddingDetector(detector)
