@@ -12,8 +12,8 @@
  * 3. Context size: tokens our context manager sends for each question (asked in a new
  *    conversation after the last session) ÷ tokens of the whole dialogue history.
  * 4. Search latency at 1k / 10k / 100k memories of one visitor (LoCoMo vectors, jittered to fill
- *    the larger sizes): our vector index and the full hybrid search, beside an exact scan of the
- *    same vectors in plain JavaScript.
+ *    the larger sizes): our vector index, our BM25 keyword index and the full hybrid search,
+ *    beside an exact scan of the same vectors in plain JavaScript.
  * The last line is one line of JSON with the figures.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -28,6 +28,7 @@ import { HeuristicMemoryExtractor } from '../src/memory/heuristic-extractor.js';
 import type { RetrievedMemory } from '../src/memory/memory-search.js';
 import { MemoryService } from '../src/memory/memory-service.js';
 import type { MemoryScope } from '../src/memory/memory-store.js';
+import { KeywordIndex, queryTokens } from '../src/memory/keyword-index.js';
 import { dot, VectorIndex } from '../src/memory/vector-index.js';
 import { createProgress } from '../src/cli/progress.js';
 
@@ -259,6 +260,8 @@ const latency: Array<{
   scanP95: number;
   indexP50: number;
   indexP95: number;
+  keywordP50: number;
+  keywordP95: number;
   hybridP50: number;
   hybridP95: number;
 }> = [];
@@ -266,10 +269,12 @@ for (const size of sizes) {
   const scope = { tenantId: 'bench', avatarId: 'avatar-latency', visitorId: `visitor-${size}` };
   const bar = counterBar(`Filling one visitor with ${size.toLocaleString('en')} memories`, size, 'memories');
   const vectors: Float32Array[] = [];
+  const keywords = new KeywordIndex();
   for (let i = 0; i < size; i++) {
     const vector = i < pool.length ? pool[i]! : jitter(pool[i % pool.length]!);
     vectors.push(vector);
     const { text, searchText } = poolTexts[i % poolTexts.length]!;
+    keywords.add(i, searchText);
     await memory.store.insert(
       scope,
       {
@@ -295,6 +300,7 @@ for (const size of sizes) {
   await memory.search(scope, { text: 'warm up', vector: queryVectors[0]! }, { k: 10 });
   const scan: number[] = [];
   const indexed: number[] = [];
+  const keyworded: number[] = [];
   const hybrid: number[] = [];
   const rounds = size >= 100_000 ? 40 : 200;
   for (let round = 0; round < rounds; round++) {
@@ -309,6 +315,9 @@ for (const size of sizes) {
     indexed.push(performance.now() - started);
     if (found[0]!.row !== best[0]) throw new Error('the index and the exact scan disagree');
     started = performance.now();
+    keywords.search(queryTokens(queryTexts[round % queryTexts.length]!), 50);
+    keyworded.push(performance.now() - started);
+    started = performance.now();
     await memory.search(scope, { text: queryTexts[round % queryTexts.length]!, vector: query }, { k: 10 });
     hybrid.push(performance.now() - started);
   }
@@ -318,6 +327,8 @@ for (const size of sizes) {
     scanP95: round2(percentile(scan, 0.95)),
     indexP50: round2(percentile(indexed, 0.5)),
     indexP95: round2(percentile(indexed, 0.95)),
+    keywordP50: round2(percentile(keyworded, 0.5)),
+    keywordP95: round2(percentile(keyworded, 0.95)),
     hybridP50: round2(percentile(hybrid, 0.5)),
     hybridP95: round2(percentile(hybrid, 0.95)),
   });
@@ -362,13 +373,25 @@ console.log(
   `\nContext per question: ${Math.round(mean(contextTokens))} tokens on average; ÷ whole history: ${mean(contextRatios).toFixed(3)} (target ≤ 0.10)\n`,
 );
 printTable(
-  ['memories', 'JS exact scan p50', 'p95', 'vector index p50', 'p95', 'hybrid search p50', 'p95'],
+  [
+    'memories',
+    'JS exact scan p50',
+    'p95',
+    'vector index p50',
+    'p95',
+    'keyword index p50',
+    'p95',
+    'hybrid search p50',
+    'p95',
+  ],
   latency.map((row) => [
     row.memories.toLocaleString('en'),
     `${row.scanP50} ms`,
     `${row.scanP95} ms`,
     `${row.indexP50} ms`,
     `${row.indexP95} ms`,
+    `${row.keywordP50} ms`,
+    `${row.keywordP95} ms`,
     `${row.hybridP50} ms`,
     `${row.hybridP95} ms`,
   ]),

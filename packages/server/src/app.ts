@@ -74,7 +74,12 @@ export function createApp(deps: AppDeps) {
   const errors = new ErrorTracker(deps.db, log);
   const memory =
     deps.memory ??
-    new MemoryService({ db: deps.db, embeddings: () => Promise.resolve(null), extractor: new HeuristicMemoryExtractor(), log });
+    new MemoryService({
+      db: deps.db,
+      embeddings: () => Promise.resolve(null),
+      extractor: new HeuristicMemoryExtractor(),
+      log,
+    });
   const app = new Hono<AppEnv>();
   app.onError(
     errorHandler(
@@ -178,7 +183,13 @@ export function createApp(deps: AppDeps) {
     );
   });
 
-  const openApiDocument = buildOpenApiDocument([...sessionDocs, ...conversationDocs, ...memoryDocs, ...assetDocs, ...adminDocs]);
+  const openApiDocument = buildOpenApiDocument([
+    ...sessionDocs,
+    ...conversationDocs,
+    ...memoryDocs,
+    ...assetDocs,
+    ...adminDocs,
+  ]);
   app.get('/openapi.json', (c) => c.json(openApiDocument));
   return app;
 }

@@ -49,9 +49,8 @@ async function freshDatabase() {
 }
 
 /** One "server instance": a store, its vector cache and search over one connection. */
-function instance(db: Database) {
-  const store = new MemoryStore(db);
-  const cache = new MemoryVectorCache(store, { dimensions: DIMS });
+function instance(db: Database, maxBytes?: number, store = new MemoryStore(db)) {
+  const cache = new MemoryVectorCache(store, { dimensions: DIMS, ...(maxBytes === undefined ? {} : { maxBytes }) });
   return { store, cache, search: new MemorySearch(store, cache) };
 }
 type Instance = ReturnType<typeof instance>;
@@ -107,13 +106,17 @@ async function nearest(one: Instance, scope: MemoryScope, vector: Float32Array) 
   return { id: hit ? cached.index.key(hit.row) : undefined, score: hit?.score ?? -1, live: cached.index.live };
 }
 
-describe('MemoryStore and MemorySearch over a libSQL file', () => {
+// Each scope's indexes kept in process, and none kept (every search reads the scope; FTS5 finds keywords).
+describe.each([
+  { cache: 'kept in process', maxBytes: undefined },
+  { cache: 'not kept', maxBytes: 0 },
+])('MemoryStore and MemorySearch over a libSQL file, scope cache $cache', ({ maxBytes }) => {
   let db: Database;
   let connect: () => Promise<Database>;
   let one: Instance;
   beforeAll(async () => {
     ({ db, connect } = await freshDatabase());
-    one = instance(db);
+    one = instance(db, maxBytes);
   });
   const ftsIntact = () => db.$client.execute(`INSERT INTO memories_fts(memories_fts) VALUES ('integrity-check')`);
 
@@ -300,7 +303,7 @@ describe('MemoryStore and MemorySearch over a libSQL file', () => {
   });
 
   it('keeps two instances consistent through the revision (writes, updates) and the epoch (erases)', async () => {
-    const two = instance(await connect());
+    const two = instance(await connect(), maxBytes);
     const scope = scopeOf(T1, 'avt_multi', 'vis_multi');
     const first = randomVector();
     const kept = await one.store.insert(scope, memory('Plays the cello', first), byVisitor);
@@ -360,9 +363,8 @@ describe('MemoryStore and MemorySearch over a libSQL file', () => {
         return rows;
       }
     }
-    const store = new SlowStore(db);
-    const slow = { store, cache: new MemoryVectorCache(store, { dimensions: DIMS }) } as Instance;
-    const search = new MemorySearch(store, slow.cache);
+    const slow = instance(db, maxBytes, new SlowStore(db));
+    const { store, search } = slow;
     const scope = scopeOf(T1, 'avt_race', 'vis_race');
     const other = await store.insert(scope, memory('Unrelated', randomVector()), byVisitor);
     expect(await vectorIds(search, scope, randomVector())).toEqual([other.id]);
@@ -403,6 +405,7 @@ describe('MemoryStore and MemorySearch over a libSQL file', () => {
       { id: research.id, bm25: expect.any(Number) },
     ]);
     expect(await store.keywordSearch([mine, theirs], ['volcano'], 10)).toHaveLength(2);
+    expect((await store.keywordSearch([theirs], ['researching'], 10)).map((hit) => hit.id)).toEqual([other.id]);
 
     const coffee = await store.insert(mine, memory('Likes coffee', null), byVisitor);
     expect(await keywordIds(search, mine, 'coffee')).toEqual([coffee.id]);
@@ -414,6 +417,9 @@ describe('MemoryStore and MemorySearch over a libSQL file', () => {
     );
     expect(await keywordIds(search, mine, 'coffee')).toEqual([]);
     expect(await keywordIds(search, mine, 'preferring tea')).toEqual([coffee.id]);
+    // FTS5 itself (what search uses for scopes not kept in process) re-indexed it too.
+    expect(await store.keywordSearch([mine], ['coffee'], 10)).toEqual([]);
+    expect((await store.keywordSearch([mine], ['tea'], 10)).map((hit) => hit.id)).toEqual([coffee.id]);
     await store.retire(mine, coffee.id, byVisitor);
     expect(await keywordIds(search, mine, 'tea')).toEqual([]);
     await ftsIntact();

@@ -1,12 +1,11 @@
-import type { MemoryCategory } from '@vibhava/protocol';
-import { normalizeMemoryText } from './extraction-types.js';
-import { FUTURE_TIME, isoDate, monthYear, PAST_TIME, resolveFuture, resolvePast } from './relative-dates.js';
-
 /**
  * The heuristic extractor's patterns: first-person statements in English ("I love hiking", "my
  * dog is called Rex", "I'm moving to Lisbon next month"), each with how it becomes facts, and
  * the word handling they share.
  */
+import type { MemoryCategory } from '@vibhava/protocol';
+import { normalizeMemoryText } from './extraction-types.js';
+import { FUTURE_TIME, isoDate, monthYear, PAST_TIME, resolveFuture, resolvePast } from './relative-dates.js';
 
 /** A fact a visitor stated about themselves, before it is weighed against what is remembered. */
 export interface StatedFact {
@@ -37,6 +36,7 @@ export interface Speaker {
 
 export type Build = (match: RegExpExecArray, rest: string, speaker: Speaker, sentence: string) => StatedFact[];
 
+/** Words for the visitor's partner (one partner slot, whatever the word). */
 export const PARTNER = /\b(?:wife|husband|partner|girlfriend|boyfriend|fianc[ée]e?|spouse)\b/i;
 
 const list = (words: string): string[] => words.split('|');

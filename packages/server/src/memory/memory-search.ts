@@ -87,6 +87,8 @@ interface CachedScope {
   slotOf: Map<string, number>;
   /** Approximate bytes held beside the two indexes (the memories' texts). */
   entryBytes: number;
+  /** Bytes counted in the cache's total while kept. */
+  counted: number;
   lastUsed: number;
   /** The catch-up in flight: one at a time, so changes are applied in the order they were read. */
   pending?: Promise<void> | undefined;
@@ -113,6 +115,8 @@ export class MemoryScopeCache {
   readonly #store: MemoryStore;
   readonly #dimensions: number;
   readonly #maxBytes: number;
+  /** Bytes of the kept scopes, as last counted. */
+  #total = 0;
 
   constructor(store: MemoryStore, options: { dimensions: number; maxBytes?: number }) {
     this.#store = store;
@@ -125,7 +129,7 @@ export class MemoryScopeCache {
     const key = `${scope.tenantId}\n${scope.avatarId}\n${scope.visitorId}`;
     let cached = this.#scopes.get(key);
     if (cached && cached.epoch !== state.epoch) {
-      this.#scopes.delete(key);
+      this.#drop(key);
       cached = undefined;
     }
     if (!cached) {
@@ -157,7 +161,12 @@ export class MemoryScopeCache {
       }
     }
     cached.lastUsed = performance.now();
-    if (this.#scopes.get(key) === cached) this.#evict(key, cached);
+    if (this.#scopes.get(key) === cached) {
+      const bytes = this.#bytes(cached);
+      this.#total += bytes - cached.counted;
+      cached.counted = bytes;
+      if (this.#total > this.#maxBytes) this.#evict(key, cached);
+    }
     return cached;
   }
 
@@ -167,7 +176,10 @@ export class MemoryScopeCache {
     const fits = this.#maxBytes > 0 && this.#estimate(rows) <= this.#maxBytes;
     const cached = this.#empty(state.epoch, fits);
     this.#apply(cached, rows, state);
-    if (fits && this.#scopes.get(key)?.epoch !== state.epoch) this.#scopes.set(key, cached);
+    if (fits && this.#scopes.get(key)?.epoch !== state.epoch) {
+      this.#drop(key);
+      this.#scopes.set(key, cached);
+    }
     return cached;
   }
 
@@ -181,6 +193,7 @@ export class MemoryScopeCache {
       slots: [],
       slotOf: new Map(),
       entryBytes: 0,
+      counted: 0,
       lastUsed: 0,
     };
   }
@@ -228,6 +241,14 @@ export class MemoryScopeCache {
   clear(): void {
     this.#scopes.clear();
     this.#loads.clear();
+    this.#total = 0;
+  }
+
+  #drop(key: string): void {
+    const scope = this.#scopes.get(key);
+    if (!scope) return;
+    this.#total -= scope.counted;
+    this.#scopes.delete(key);
   }
 
   /** What a scope of these rows would hold, in bytes. */
@@ -244,22 +265,19 @@ export class MemoryScopeCache {
     return scope.index.byteLength + (scope.keywords?.byteLength ?? 0) + scope.entryBytes;
   }
 
+  /** Drops least recently used scopes until the kept ones fit `maxBytes` (called when they do not). */
   #evict(keep: string, kept: CachedScope): void {
-    let total = 0;
-    for (const scope of this.#scopes.values()) total += this.#bytes(scope);
-    if (total <= this.#maxBytes) return;
     // Grown past the whole budget on its own: not kept after this search.
-    if (this.#bytes(kept) > this.#maxBytes) {
-      this.#scopes.delete(keep);
+    if (kept.counted > this.#maxBytes) {
+      this.#drop(keep);
       return;
     }
     const byAge = [...this.#scopes.entries()]
       .filter(([key]) => key !== keep)
       .sort((a, b) => a[1].lastUsed - b[1].lastUsed);
-    for (const [key, scope] of byAge) {
-      if (total <= this.#maxBytes) break;
-      total -= this.#bytes(scope);
-      this.#scopes.delete(key);
+    for (const [key] of byAge) {
+      if (this.#total <= this.#maxBytes) break;
+      this.#drop(key);
     }
   }
 }
@@ -312,7 +330,9 @@ export class MemorySearch {
     if (weights.keyword > 0) {
       const text = `${query.text}\n${query.context ?? ''}`;
       const kept = indexes.length > 0 && indexes.every((cached) => cached.keywords);
-      const hits = kept ? keywordHits(indexes, queryTokens(text), candidates) : await this.#fts5(scopes, text, candidates);
+      const hits = kept
+        ? keywordHits(indexes, queryTokens(text), candidates)
+        : await this.#fts5(scopes, text, candidates);
       hits.forEach((id, rank) => add(id, rank, weights.keyword));
     }
     if (fused.size === 0) return [];
@@ -403,7 +423,8 @@ function toRetrieved(row: MemoryEntry, score: number): RetrievedMemory {
     category: row.category,
     text: row.text,
     importance: row.importance,
-    sourceMessageIds: row.sourceMessageIds,
+    // A copy: the row may be the cache's own.
+    sourceMessageIds: [...row.sourceMessageIds],
     occurredAt: row.occurredAt,
     score,
   };

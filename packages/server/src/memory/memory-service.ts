@@ -171,7 +171,11 @@ export class MemoryService {
   }
 
   /** A memory the visitor (or, for tenant knowledge, an admin) wrote. */
-  async create(scope: MemoryScope, request: CreateMemoryRequest, actor: 'visitor' | 'admin' = 'visitor'): Promise<Memory> {
+  async create(
+    scope: MemoryScope,
+    request: CreateMemoryRequest,
+    actor: 'visitor' | 'admin' = 'visitor',
+  ): Promise<Memory> {
     const memory = await this.store.insert(
       scope,
       await this.#fact(request.text, request.category ?? 'other', 0.8, [], new Date()),

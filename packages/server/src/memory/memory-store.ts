@@ -186,7 +186,10 @@ export class MemoryStore {
       scopes.flatMap(scopeArgs),
     );
     const found = new Map(
-      rows.map((row) => [`${String(row['tenant_id'])}\n${String(row['avatar_id'])}\n${String(row['visitor_id'])}`, row]),
+      rows.map((row) => [
+        `${String(row['tenant_id'])}\n${String(row['avatar_id'])}\n${String(row['visitor_id'])}`,
+        row,
+      ]),
     );
     return scopes.map((scope) => {
       const row = found.get(`${scope.tenantId}\n${scope.avatarId}\n${scope.visitorId}`);

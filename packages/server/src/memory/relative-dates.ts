@@ -2,9 +2,10 @@
  * Relative time expressions ("next week", "last Friday") found in a message and resolved against
  * the message's own date, in UTC, so that a remembered plan or event keeps its meaning later.
  */
+
 const list = (words: string): string[] => words.split('|');
-export const WEEKDAYS = list('sunday|monday|tuesday|wednesday|thursday|friday|saturday');
-export const MONTHS = list('january|february|march|april|may|june|july|august|september|october|november|december');
+const WEEKDAYS = list('sunday|monday|tuesday|wednesday|thursday|friday|saturday');
+const MONTHS = list('january|february|march|april|may|june|july|august|september|october|november|december');
 /** A time ahead of the message ("tomorrow", "in two weeks"). */
 export const FUTURE_TIME = new RegExp(
   String.raw`\b(?:tomorrow|tonight|today|this (?:morning|afternoon|evening|weekend|week|month|year|summer|winter|spring|autumn|fall)|next (?:week|weekend|month|year|summer|winter|spring|autumn|fall|${WEEKDAYS.join('|')})|(?:on |this )?(?:${WEEKDAYS.join('|')})|in (?:${MONTHS.join('|')})|in (?:\d+|a|an|one|two|three|four|five|six) (?:days?|weeks?|months?|years?)|soon|later this (?:week|month|year))\b`,
