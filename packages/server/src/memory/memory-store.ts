@@ -139,9 +139,16 @@ function historyStep(
   before: string | null,
   after: string | null,
   note: ChangeNote,
+  /** Written only if the memory is then active with this text (the write before it happened). */
+  onlyIfText?: string,
 ): SqlStep {
+  const values = `SELECT ?, ?, ?, ?, ?, ?, ?, ?`;
   return {
-    sql: `INSERT INTO memory_history (memory_id, event, before, after, actor, reason, source_message_ids, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    sql: `INSERT INTO memory_history (memory_id, event, before, after, actor, reason, source_message_ids, created_at) ${values}${
+      onlyIfText === undefined
+        ? ''
+        : ` WHERE EXISTS (SELECT 1 FROM memories WHERE id = ? AND status = 'active' AND text = ?)`
+    }`,
     args: [
       memoryId,
       event,
@@ -151,6 +158,7 @@ function historyStep(
       note.reason ?? null,
       JSON.stringify(note.sourceMessageIds ?? []),
       Date.now(),
+      ...(onlyIfText === undefined ? [] : [memoryId, onlyIfText]),
     ],
   };
 }
@@ -315,7 +323,14 @@ export class MemoryStore {
           ...scopeArgs(scope),
         ],
       },
-      historyStep(id, 'update', current.text, patch.text, { ...note, sourceMessageIds: note.sourceMessageIds ?? [] }),
+      historyStep(
+        id,
+        'update',
+        current.text,
+        patch.text,
+        { ...note, sourceMessageIds: note.sourceMessageIds ?? [] },
+        patch.text,
+      ),
     ]);
     const row = rows?.[0];
     return row ? toMemory(row) : null;
