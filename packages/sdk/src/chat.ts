@@ -1,19 +1,10 @@
-import type { Avatar, EkmanEmotion, Emotion, FeedbackRequest, Message, MessageStatus } from '@vibhava/protocol';
+import type { Avatar, ContextTrace, EkmanEmotion, FeedbackRequest, Message, StreamPart } from '@vibhava/protocol';
 import { MAX_CACHED_MESSAGES } from './cache.js';
+import { lastExpression, toChatMessage, type ChatMessage } from './chat-message.js';
 import type { VibhavaClient } from './client.js';
-import { AbortError, VibhavaError, errorFromInfo } from './errors.js';
+import { AbortError, VibhavaError, errorFromInfo, toVibhavaError } from './errors.js';
 
-export interface ChatMessage {
-  id: string;
-  role: 'user' | 'assistant';
-  content: string;
-  status: MessageStatus;
-  /** The visitor's detected emotion, or the avatar's expression on replies. */
-  emotion?: Emotion | null;
-  /** The visitor's vote on a reply. */
-  feedback?: 'up' | 'down' | null;
-  createdAt: string;
-}
+export type { ChatMessage } from './chat-message.js';
 
 export type ChatStatus = 'idle' | 'connecting' | 'ready' | 'streaming' | 'error';
 
@@ -27,10 +18,18 @@ export interface ChatState {
    * arrives, else the last reply's, else `neutral`.
    */
   avatarEmotion: EkmanEmotion;
+  /**
+   * What went into each reply's context, by assistant message id: from the reply's `context`
+   * part as it streams, or fetched with `loadTrace`. `null`: the server kept none for that reply.
+   */
+  traces: Readonly<Record<string, ContextTrace | null>>;
   error: VibhavaError | null;
 }
 
 export type ChatListener = (state: ChatState) => void;
+
+/** How long a new reply waits at most for the server to confirm the previous one stopped. */
+const STOP_TIMEOUT_MS = 2000;
 
 export interface VibhavaChatOptions {
   client: VibhavaClient;
@@ -48,11 +47,14 @@ export class VibhavaChat {
     conversationId: null,
     messages: [],
     avatarEmotion: 'neutral',
+    traces: {},
     error: null,
   };
   readonly #listeners = new Set<ChatListener>();
   #abort: AbortController | undefined;
   #connecting: Promise<void> | undefined;
+  /** The server-side stop of the last stopped reply; the next reply waits for it (see `stop`). */
+  #stopping: Promise<unknown> = Promise.resolve();
 
   constructor(options: VibhavaChatOptions) {
     this.client = options.client;
@@ -120,23 +122,109 @@ export class VibhavaChat {
     if (this.#state.status !== 'ready') await this.connect();
     if (this.#state.status === 'error' && !this.#state.avatar) return null;
 
+    const pending: ChatMessage = {
+      id: `pending-${Date.now()}`,
+      role: 'user',
+      content,
+      status: 'complete',
+      createdAt: new Date().toISOString(),
+    };
+    return this.#streamReply({
+      messages: [...this.#state.messages, pending],
+      userMessageId: pending.id,
+      request: async (signal) => {
+        const conversationId = this.#state.conversationId ?? (await this.#newConversation());
+        return this.client.sendMessage(conversationId, content, { signal });
+      },
+      // Refused before the server stored it (a rate limit, a budget, the network): say so on the message.
+      refused: () => this.#replace({ ...pending, status: 'error' }),
+    });
+  }
+
+  /**
+   * Writes the last reply again: the old reply leaves `state` at once (and comes back if the
+   * server refuses). Resolves like `send`; null too when there is no reply to write again.
+   */
+  async regenerate(): Promise<ChatMessage | null> {
+    const { conversationId, messages, status } = this.#state;
+    const last = messages.at(-1);
+    if (!conversationId || status === 'streaming' || last?.role !== 'assistant') return null;
+    const user = messages.findLast((m) => m.role === 'user');
+    if (!user) return null;
+    return this.#streamReply({
+      messages: messages.slice(0, -1),
+      userMessageId: user.id,
+      request: async (signal) => this.client.regenerate(conversationId, { signal }),
+      refused: () => this.#update({ messages }),
+    });
+  }
+
+  /**
+   * Replaces the visitor's last message with `text` and streams a new reply to it (the old reply
+   * is dropped). A last message the server never stored (marked `error`) is simply sent again.
+   * Resolves like `send`.
+   */
+  async editLastMessage(text: string): Promise<ChatMessage | null> {
+    const content = text.trim();
+    const { conversationId, messages, status } = this.#state;
+    const index = messages.findLastIndex((m) => m.role === 'user');
+    const user = messages[index];
+    if (!content || !user || status === 'streaming') return null;
+    if (user.id.startsWith('pending-') || !conversationId) {
+      this.#update({ messages: messages.slice(0, index) });
+      return this.send(content);
+    }
+    return this.#streamReply({
+      messages: [...messages.slice(0, index), { ...user, content }],
+      userMessageId: user.id,
+      request: async (signal) => this.client.editMessage(conversationId, user.id, content, { signal }),
+      refused: () => this.#update({ messages }),
+    });
+  }
+
+  /**
+   * Reads what went into a reply's context into `state.traces` (once: a reply streamed in this
+   * session has it already). Resolves with the trace, or null when the server kept none; rejects
+   * when it could not be read (the chat's own state and error are left alone).
+   */
+  async loadTrace(messageId: string): Promise<ContextTrace | null> {
+    // Replies shown from this device's cache come before the conversation is known: wait for it.
+    await this.#connecting;
+    const known = this.#state.traces[messageId];
+    const { conversationId } = this.#state;
+    if (known !== undefined) return known;
+    const trace = !conversationId
+      ? null
+      : await this.client.getTrace(conversationId, messageId).catch((error: unknown) => {
+          if (error instanceof VibhavaError && error.code === 'not_found') return null;
+          throw error;
+        });
+    this.#update({ traces: { ...this.#state.traces, [messageId]: trace } });
+    return trace;
+  }
+
+  /**
+   * The one path every reply takes (send, regenerate, edit): show `messages` at once, then swap
+   * in the server's copy of the visitor message and stream the reply after it.
+   */
+  async #streamReply(turn: {
+    /** What `state.messages` shows while the server has not answered yet. */
+    messages: ChatMessage[];
+    /** The visitor message in `messages` the reply answers. */
+    userMessageId: string;
+    request: (signal: AbortSignal) => Promise<AsyncIterable<StreamPart>>;
+    /** Undoes `messages` when the server refused the turn before starting a reply. */
+    refused: () => void;
+  }): Promise<ChatMessage | null> {
     const abort = new AbortController();
     this.#abort = abort;
-    const pendingId = `pending-${Date.now()}`;
-    this.#update({
-      status: 'streaming',
-      error: null,
-      messages: [
-        ...this.#state.messages,
-        { id: pendingId, role: 'user', content, status: 'complete', createdAt: new Date().toISOString() },
-      ],
-    });
+    this.#update({ status: 'streaming', error: null, messages: turn.messages });
     let assistant: ChatMessage | null = null;
     try {
-      const conversationId = this.#state.conversationId ?? (await this.#newConversation());
-      for await (const part of this.client.sendMessage(conversationId, content, { signal: abort.signal })) {
+      await this.#stopping;
+      for await (const part of await turn.request(abort.signal)) {
         switch (part.type) {
-          case 'start':
+          case 'start': {
             assistant = {
               id: part.assistantMessageId,
               role: 'assistant',
@@ -144,12 +232,14 @@ export class VibhavaChat {
               status: 'streaming',
               createdAt: new Date().toISOString(),
             };
-            this.#update({
-              messages: [
-                ...this.#state.messages.map((m) => (m.id === pendingId ? toChatMessage(part.userMessage) : m)),
-                assistant,
-              ],
-            });
+            // Everything after the visitor message (a reply being replaced) leaves with it.
+            const at = this.#state.messages.findIndex((m) => m.id === turn.userMessageId);
+            const before = at === -1 ? this.#state.messages : this.#state.messages.slice(0, at);
+            this.#update({ messages: [...before, toChatMessage(part.userMessage), assistant] });
+            break;
+          }
+          case 'context':
+            this.#update({ traces: { ...this.#state.traces, [part.id]: part.trace } });
             break;
           case 'emotion':
             this.#update({ avatarEmotion: part.emotion });
@@ -178,16 +268,19 @@ export class VibhavaChat {
       if (abort.signal.aborted) {
         // The server stores the partial reply; mirror that here.
         if (assistant) assistant = this.#replace({ ...assistant, status: 'partial' });
+        // Stopped before the reply started: whether the server took the turn is unknown, so ask it.
+        else await this.#reload().catch(turn.refused);
         this.#update({ status: 'ready' });
         await this.#saveCache();
         return assistant;
       }
-      // Refused before the server stored it (a rate limit, a budget, the network): say so on the message.
-      if (!assistant) this.#replace({ ...this.#state.messages.find((m) => m.id === pendingId)!, status: 'error' });
+      if (!assistant) turn.refused();
       this.#fail(error);
+      // The server changed the conversation before failing: keep this device's copy in step.
+      if (assistant) await this.#saveCache();
       return null;
     } finally {
-      this.#abort = undefined;
+      if (this.#abort === abort) this.#abort = undefined;
     }
   }
 
@@ -210,9 +303,22 @@ export class VibhavaChat {
     }
   }
 
-  /** Stops the reply being streamed; what arrived so far is kept as a partial reply. */
+  /**
+   * Stops the reply being streamed; what arrived so far is kept as a partial reply. Closing the
+   * stream stops the server's reply; the server is also told directly (a proxy may hold a closed
+   * stream open a while), and the next reply waits for that so the stop cannot reach it instead.
+   */
   stop(): void {
-    this.#abort?.abort(new AbortError('aborted', 'The reply was stopped.'));
+    const abort = this.#abort;
+    if (!abort) return;
+    abort.abort(new AbortError('aborted', 'The reply was stopped.'));
+    const { conversationId } = this.#state;
+    if (conversationId) {
+      // Best effort, and never long: the aborted stream already stopped the reply in most cases.
+      this.#stopping = this.client
+        .stopReply(conversationId, { signal: AbortSignal.timeout(STOP_TIMEOUT_MS) })
+        .catch(() => false);
+    }
   }
 
   /** Forgets the cached conversation on this device and starts a new one on the next send. */
@@ -224,7 +330,7 @@ export class VibhavaChat {
       conversationId: null,
       messages: [],
     });
-    this.#update({ conversationId: null, messages: [], error: null });
+    this.#update({ conversationId: null, messages: [], traces: {}, error: null });
   }
 
   dispose(): void {
@@ -237,6 +343,15 @@ export class VibhavaChat {
     this.#update({ conversationId: conversation.id });
     await this.#saveCache();
     return conversation.id;
+  }
+
+  /** Replaces the messages in state (and on this device) with the server's. */
+  async #reload(): Promise<void> {
+    const { conversationId } = this.#state;
+    if (!conversationId) throw new Error('No conversation to reload.');
+    const messages = await this.client.getMessages(conversationId);
+    this.#update({ messages: messages.map(toChatMessage), avatarEmotion: lastExpression(messages) });
+    await this.#saveCache(messages);
   }
 
   #replace(message: ChatMessage): ChatMessage {
@@ -260,36 +375,11 @@ export class VibhavaChat {
   }
 
   #fail(error: unknown, status: ChatStatus = 'error'): void {
-    const wrapped =
-      error instanceof VibhavaError
-        ? error
-        : new VibhavaError('internal_error', error instanceof Error ? error.message : String(error), { cause: error });
-    this.#update({ status, error: wrapped });
+    this.#update({ status, error: toVibhavaError(error) });
   }
 
   #update(patch: Partial<ChatState>): void {
     this.#state = { ...this.#state, ...patch };
     for (const listener of this.#listeners) listener(this.#state);
   }
-}
-
-function toChatMessage(message: Message): ChatMessage {
-  return {
-    id: message.id,
-    role: message.role,
-    content: message.content,
-    status: message.status,
-    emotion: message.emotion ?? null,
-    feedback: message.feedback ?? null,
-    createdAt: message.createdAt,
-  };
-}
-
-/** The expression of the latest reply that has one. */
-function lastExpression(messages: readonly Message[]): EkmanEmotion {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const message = messages[i]!;
-    if (message.role === 'assistant' && message.emotion) return message.emotion.ekman;
-  }
-  return 'neutral';
 }

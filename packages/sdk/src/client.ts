@@ -1,21 +1,37 @@
 import {
+  ContextTraceSchema,
   ConversationListSchema,
   ConversationSchema,
   ErrorBodySchema,
   FeedbackSchema,
+  ForgetAllResultSchema,
+  MemoryHistorySchema,
+  MemoryListSchema,
+  MemorySchema,
+  MemorySettingsSchema,
   MessageListSchema,
+  PreferencesResponseSchema,
   SessionSchema,
   StreamDecodeError,
   decodeSseStream,
   retryableErrorCodes,
+  type ContextTrace,
   type Conversation,
+  type CreateMemoryRequest,
   type Feedback,
   type FeedbackRequest,
+  type Memory,
+  type MemoryHistory,
+  type MemoryList,
+  type MemorySettings,
   type Message,
+  type PreferencesResponse,
   type Session,
   type StreamPart,
+  type UpdateMemoryRequest,
+  type UpdatePreferencesRequest,
 } from '@vibhava/protocol';
-import type { z } from 'zod/mini';
+import { z } from 'zod/mini';
 import { MemoryConversationCache, type ConversationCache } from './cache.js';
 import { NetworkError, ProtocolError, errorFromInfo, type VibhavaError } from './errors.js';
 import { defaultBrowserCache } from './indexeddb-cache.js';
@@ -47,6 +63,12 @@ export interface RequestOptions {
 
 /** Refresh the visitor token this long before it expires. */
 const TOKEN_REFRESH_MARGIN_MS = 30_000;
+
+/** `POST …/stop` answers whether a reply was being written (the protocol has no schema for it). */
+const StopResultSchema = z.object({ stopped: z.boolean() });
+
+const conversationPath = (conversationId: string) => `/v1/conversations/${encodeURIComponent(conversationId)}`;
+const memoryPath = (memoryId: string) => `/v1/memories/${encodeURIComponent(memoryId)}`;
 
 export class VibhavaClient {
   readonly options: Readonly<VibhavaClientOptions>;
@@ -102,7 +124,7 @@ export class VibhavaClient {
   }
 
   async getMessages(conversationId: string, options: RequestOptions = {}): Promise<Message[]> {
-    const path = `/v1/conversations/${encodeURIComponent(conversationId)}/messages`;
+    const path = `${conversationPath(conversationId)}/messages`;
     return (await this.#json('GET', path, MessageListSchema, options)).messages;
   }
 
@@ -113,7 +135,7 @@ export class VibhavaClient {
     feedback: FeedbackRequest,
     options: RequestOptions = {},
   ): Promise<Feedback> {
-    const path = `/v1/conversations/${encodeURIComponent(conversationId)}/messages/${encodeURIComponent(messageId)}/feedback`;
+    const path = `${conversationPath(conversationId)}/messages/${encodeURIComponent(messageId)}/feedback`;
     return this.#json('PUT', path, FeedbackSchema, { ...options, body: feedback });
   }
 
@@ -121,13 +143,106 @@ export class VibhavaClient {
    * Sends a visitor message and yields the reply's stream parts as they arrive. Abort with
    * `options.signal`; the server then stores what was generated so far as a partial reply.
    */
-  async *sendMessage(
+  sendMessage(
     conversationId: string,
     content: string,
     options: RequestOptions = {},
   ): AsyncGenerator<StreamPart, void, undefined> {
-    const path = `/v1/conversations/${encodeURIComponent(conversationId)}/messages`;
-    const response = await this.#request('POST', path, { ...options, body: { content } });
+    return this.#stream('POST', `${conversationPath(conversationId)}/messages`, { content }, options);
+  }
+
+  /**
+   * Writes the conversation's last reply again and yields the new reply's parts, like
+   * `sendMessage`. The `start` part's `userMessage` is the visitor message already stored; the
+   * old reply is replaced.
+   */
+  regenerate(conversationId: string, options: RequestOptions = {}): AsyncGenerator<StreamPart, void, undefined> {
+    return this.#stream('POST', `${conversationPath(conversationId)}/regenerate`, {}, options);
+  }
+
+  /**
+   * Replaces the visitor's last message with `content` and yields the new reply's parts, like
+   * `sendMessage`. Only the last visitor message can be edited (a `conflict` error otherwise).
+   */
+  editMessage(
+    conversationId: string,
+    messageId: string,
+    content: string,
+    options: RequestOptions = {},
+  ): AsyncGenerator<StreamPart, void, undefined> {
+    const path = `${conversationPath(conversationId)}/messages/${encodeURIComponent(messageId)}`;
+    return this.#stream('PUT', path, { content }, options);
+  }
+
+  /**
+   * Asks the server to stop the reply being written in a conversation (from any tab or device).
+   * Resolves with whether one was. Aborting the stream's own request stops it as well.
+   */
+  async stopReply(conversationId: string, options: RequestOptions = {}): Promise<boolean> {
+    const path = `${conversationPath(conversationId)}/stop`;
+    return (await this.#json('POST', path, StopResultSchema, { ...options, body: {} })).stopped;
+  }
+
+  /** What went into one reply's context: memories, preferences, lorebook entries, token budget. */
+  async getTrace(conversationId: string, messageId: string, options: RequestOptions = {}): Promise<ContextTrace> {
+    const path = `${conversationPath(conversationId)}/messages/${encodeURIComponent(messageId)}/trace`;
+    return this.#json('GET', path, ContextTraceSchema, options);
+  }
+
+  /** Everything the avatar remembers about this visitor, and whether memory is paused. */
+  async listMemories(options: RequestOptions = {}): Promise<MemoryList> {
+    return this.#json('GET', '/v1/memories', MemoryListSchema, options);
+  }
+
+  /** Tells the avatar something to remember (`category` defaults on the server). */
+  async addMemory(memory: CreateMemoryRequest, options: RequestOptions = {}): Promise<Memory> {
+    return this.#json('POST', '/v1/memories', MemorySchema, { ...options, body: memory });
+  }
+
+  async updateMemory(memoryId: string, memory: UpdateMemoryRequest, options: RequestOptions = {}): Promise<Memory> {
+    return this.#json('PATCH', memoryPath(memoryId), MemorySchema, { ...options, body: memory });
+  }
+
+  async deleteMemory(memoryId: string, options: RequestOptions = {}): Promise<void> {
+    await this.#empty('DELETE', memoryPath(memoryId), options);
+  }
+
+  /** Deletes every memory of this visitor; resolves with how many there were. */
+  async forgetAll(options: RequestOptions = {}): Promise<number> {
+    return (await this.#json('DELETE', '/v1/memories', ForgetAllResultSchema, options)).deleted;
+  }
+
+  /** How one memory came to be: every add, update and delete, by whom and why. */
+  async memoryHistory(memoryId: string, options: RequestOptions = {}): Promise<MemoryHistory> {
+    return this.#json('GET', `${memoryPath(memoryId)}/history`, MemoryHistorySchema, options);
+  }
+
+  /** While paused nothing new is remembered and nothing remembered is used. */
+  async setMemoryPaused(paused: boolean, options: RequestOptions = {}): Promise<MemorySettings> {
+    return this.#json('PUT', '/v1/memories/settings', MemorySettingsSchema, { ...options, body: { paused } });
+  }
+
+  /** How the visitor likes to be answered (reply length, formality, language, topics), with its history. */
+  async getPreferences(options: RequestOptions = {}): Promise<PreferencesResponse> {
+    return this.#json('GET', '/v1/preferences', PreferencesResponseSchema, options);
+  }
+
+  /** Sets some preferences by hand (`null` forgets one); the rest stay as they are. */
+  async updatePreferences(
+    preferences: UpdatePreferencesRequest,
+    options: RequestOptions = {},
+  ): Promise<PreferencesResponse> {
+    return this.#json('PATCH', '/v1/preferences', PreferencesResponseSchema, { ...options, body: preferences });
+  }
+
+  /** One streamed reply: sends the request, then decodes and yields its validated parts. */
+  async *#stream(
+    method: string,
+    path: string,
+    body: unknown,
+    options: RequestOptions,
+  ): AsyncGenerator<StreamPart, void, undefined> {
+    const response = await this.#request(method, path, { ...options, body });
     if (!response.body) throw new ProtocolError('protocol_error', 'The reply stream has no body.');
     let finished = false;
     try {
@@ -144,6 +259,12 @@ export class VibhavaClient {
       });
     }
     if (!finished) throw new NetworkError('network_error', 'The reply stream ended before it finished.');
+  }
+
+  /** A call whose success has no body (204). */
+  async #empty(method: string, path: string, options: RequestOptions): Promise<void> {
+    const response = await this.#request(method, path, options);
+    await response.body?.cancel();
   }
 
   async #json<T extends z.ZodMiniType>(

@@ -88,3 +88,10 @@ export function errorFromInfo(info: ErrorInfo, status?: number): VibhavaError {
     ...(info.retryAfterMs === undefined ? {} : { retryAfterMs: info.retryAfterMs }),
   });
 }
+
+/** Any thrown value as a `VibhavaError` (an unexpected one becomes `internal_error`). */
+export function toVibhavaError(error: unknown): VibhavaError {
+  return error instanceof VibhavaError
+    ? error
+    : new VibhavaError('internal_error', error instanceof Error ? error.message : String(error), { cause: error });
+}

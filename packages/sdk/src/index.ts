@@ -8,6 +8,13 @@ export {
   type VibhavaChatOptions,
 } from './chat.js';
 export {
+  VibhavaMemory,
+  type MemoryState,
+  type MemoryStatus,
+  type MemoryListener,
+  type VibhavaMemoryOptions,
+} from './memory.js';
+export {
   MemoryConversationCache,
   MAX_CACHED_MESSAGES,
   type CachedConversation,
@@ -29,6 +36,7 @@ export {
   NetworkError,
   ProtocolError,
   errorFromInfo,
+  toVibhavaError,
 } from './errors.js';
 export type {
   StreamPart,
@@ -41,4 +49,18 @@ export type {
   Emotion,
   Feedback,
   FeedbackRequest,
+  ContextTrace,
+  Memory,
+  MemoryKind,
+  MemoryCategory,
+  MemoryList,
+  MemoryChange,
+  MemoryHistory,
+  MemorySettings,
+  CreateMemoryRequest,
+  UpdateMemoryRequest,
+  PreferenceProfile,
+  PreferenceChange,
+  PreferencesResponse,
+  UpdatePreferencesRequest,
 } from '@vibhava/protocol';

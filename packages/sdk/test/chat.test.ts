@@ -1,9 +1,5 @@
 import { createServer } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { OpenAIChatModel, startServer, type RunningServer } from '@vibhava/server';
-import { startOpenAIWireServer, type OpenAIWireServer } from '@vibhava/server/testing';
+import type { RunningServer } from '@vibhava/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
@@ -12,44 +8,22 @@ import {
   NetworkError,
   RateLimitError,
   VibhavaChat,
-  createVibhavaClient,
   type StreamPart,
 } from '../src/index.js';
+import { startTestServers, type TestServers } from './test-server.js';
 
-const ORIGIN = 'https://docs.example';
-let upstream: OpenAIWireServer;
+let servers: TestServers;
 let server: RunningServer;
-
-async function start(port = 0): Promise<RunningServer> {
-  return startServer({
-    port,
-    dataDir: mkdtempSync(join(tmpdir(), 'vibhava-sdk-')),
-    demo: true,
-    allowedOrigins: [ORIGIN],
-    model: new OpenAIChatModel({ apiKey: 'sk-test', baseURL: upstream.baseURL, model: 'gpt-4o-mini', maxRetries: 0 }),
-    log: () => {},
-  });
-}
+const start = (port = 0) => servers.start({ port });
+const client: TestServers['client'] = (overrides) => servers.client(overrides);
 
 beforeAll(async () => {
-  upstream = await startOpenAIWireServer();
-  server = await start();
+  servers = await startTestServers();
+  server = servers.server;
 });
 afterAll(async () => {
-  await server.close();
-  await upstream.close();
+  await servers.close();
 });
-
-function client(overrides: Partial<Parameters<typeof createVibhavaClient>[0]> = {}) {
-  return createVibhavaClient({
-    serverUrl: server.url,
-    publishableKey: server.demo!.publishableKey,
-    avatarId: server.demo!.avatarId,
-    origin: ORIGIN,
-    retry: { initialDelayMs: 20, maxDelayMs: 100 },
-    ...overrides,
-  });
-}
 
 describe('VibhavaClient', () => {
   it('starts a session, streams validated parts and reads history', async () => {
@@ -196,15 +170,7 @@ function freePort(): Promise<number> {
 
 describe('rate limits', () => {
   it('surfaces a long rate-limit wait as a RateLimitError at once', async () => {
-    const limited = await startServer({
-      port: 0,
-      dataDir: mkdtempSync(join(tmpdir(), 'vibhava-sdk-rl-')),
-      demo: true,
-      allowedOrigins: [ORIGIN],
-      rateLimits: { messagesPerVisitor: 1 },
-      model: new OpenAIChatModel({ apiKey: 'sk-test', baseURL: upstream.baseURL, model: 'gpt-4o-mini', maxRetries: 0 }),
-      log: () => {},
-    });
+    const limited = await servers.start({ rateLimits: { messagesPerVisitor: 1 } });
     try {
       const chat = new VibhavaChat({ client: client({ serverUrl: limited.url }) });
       await chat.connect();

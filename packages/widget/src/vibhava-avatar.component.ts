@@ -12,9 +12,11 @@ import type {
 import { faceStyles, renderFace } from './internal/avatar-face.js';
 import { ChatController } from './internal/chat-controller.js';
 import { emit } from './internal/emit.js';
-import { renderFeedback } from './internal/feedback-row.js';
 import { avatarIcon, closeIcon, sendIcon, stopIcon } from './internal/icons.js';
-import { renderMarkdown } from './internal/markdown.js';
+import { MemoryPanel } from './internal/memory-panel.js';
+import { memoryPanelStyles } from './internal/memory-panel.styles.js';
+import { renderMessage } from './internal/message-view.js';
+import { TraceDisclosures } from './internal/reply-trace.js';
 import { styles } from './vibhava-avatar.styles.js';
 
 let nextInstanceId = 0;
@@ -26,7 +28,7 @@ let nextInstanceId = 0;
  * @tag vibhava-avatar
  * @summary Chat with a VibhavaFusion avatar.
  *
- * @fires {CustomEvent<ChatMessage>} vibhava-message - An assistant reply finished streaming (or was stopped); `detail` is the message.
+ * @fires {CustomEvent<ChatMessage>} vibhava-message - An assistant reply finished streaming (or was stopped), also one written again or after an edit; `detail` is the message.
  * @fires {CustomEvent<{ code: string; message: string }>} vibhava-error - The chat failed; `detail` has the error's `code` and `message`.
  * @fires {CustomEvent<{ messageId: string; rating: 'up' | 'down'; reason?: string }>} vibhava-feedback - The visitor rated a reply.
  * @fires {CustomEvent<undefined>} vibhava-open - The panel opened.
@@ -38,7 +40,16 @@ let nextInstanceId = 0;
  * @csspart header - The panel's header bar.
  * @csspart face - The avatar's face in the header (`role="img"`, `data-emotion` names the expression, `data-speaking` is set while a reply streams).
  * @csspart title - The avatar's name in the header.
+ * @csspart memory-button - The header button that opens "What I remember about you" (`aria-expanded`).
  * @csspart close - The close button in the header.
+ * @csspart memory-panel - The panel listing what the avatar remembers about the visitor (shown instead of the messages).
+ * @csspart memory-item - One remembered thing: its text, category, date and its Edit / Delete buttons.
+ * @csspart memory-close - The memory panel's "Back to chat" button.
+ * @csspart memory-action - Any other button of the memory panel: Edit, Delete, Save, Cancel, Try again.
+ * @csspart memory-pause - The "Pause memory" switch (`role="switch"`, `aria-checked`).
+ * @csspart memory-forget - The "Forget everything" button (it asks to confirm in place).
+ * @csspart memory-forget-confirm - The button that confirms forgetting everything.
+ * @csspart memory-error - The memory panel's `role="alert"` region, with the server's error message.
  * @csspart messages - The message list (`role="log"`).
  * @csspart message - Every message bubble (also `message-user` or `message-assistant`).
  * @csspart message-user - A visitor's message bubble.
@@ -46,6 +57,11 @@ let nextInstanceId = 0;
  * @csspart feedback - The thumbs up / down row under a reply.
  * @csspart vote - A thumbs up or down button (also `vote-up` or `vote-down`; `aria-pressed` when chosen).
  * @csspart reason - A reason button offered after a thumbs down.
+ * @csspart trace-toggle - "Why this reply?" under a reply (`aria-expanded`).
+ * @csspart trace - What went into a reply: the memories, preferences and background it used.
+ * @csspart regenerate - The button that writes the last reply again.
+ * @csspart edit - The button that puts the visitor's last message back into the input to edit it.
+ * @csspart editing - The note above the input while the visitor edits their last message.
  * @csspart error - The `role="alert"` region that shows errors.
  * @csspart composer - The form holding the input and the buttons.
  * @csspart input - The message textarea.
@@ -74,7 +90,7 @@ let nextInstanceId = 0;
  * @cssproperty [--vibhava-z-index=2147483000] - Stacking order of the widget.
  */
 export class VibhavaAvatar extends LitElement {
-  static override styles = [styles, faceStyles];
+  static override styles = [styles, faceStyles, memoryPanelStyles];
 
   static override properties = {
     serverUrl: { attribute: 'server-url' },
@@ -119,6 +135,10 @@ export class VibhavaAvatar extends LitElement {
   #draft = '';
   /** The reply whose thumbs down is waiting for an optional reason. */
   #askingReasonFor: string | null = null;
+  /** The visitor message being edited in the input (its text was put back there). */
+  #editingMessage: string | null = null;
+  readonly #traces = new TraceDisclosures(this, (messageId) => this.#chat.loadTrace(messageId));
+  readonly #memoryPanel = new MemoryPanel(this, { ids: this.#ids, memory: () => this.#chat.memory });
 
   constructor() {
     super();
@@ -135,9 +155,16 @@ export class VibhavaAvatar extends LitElement {
     this.open = true;
   }
 
+  /** Opens the panel on "What I remember about you": the visitor's memories, to review or forget. */
+  showMemory(): void {
+    this.show();
+    void this.updateComplete.then(() => this.#memoryPanel.show());
+  }
+
   /** Closes the panel and returns focus to the launcher. */
   hide(): void {
     this.open = false;
+    this.#memoryPanel.open = false;
     void this.updateComplete.then(() => this.#launcher?.focus());
   }
 
@@ -199,6 +226,7 @@ export class VibhavaAvatar extends LitElement {
     const colors = styleMap(this.#avatarColors());
     const streaming = state.status === 'streaming';
     const label = this.heading || state.avatar?.name ? `Chat with ${this.#title}` : 'Open chat';
+    const memoryOpen = this.#memoryPanel.open;
     return html`
       <div
         class="panel"
@@ -220,15 +248,32 @@ export class VibhavaAvatar extends LitElement {
             })}</span
           >
           <h2 class="title" part="title">${this.#title}</h2>
+          ${this.#chat.configured ? this.#memoryPanel.renderOpener() : nothing}
           <button class="close" part="close" type="button" aria-label="Close chat" @click=${this.hide}>
             ${closeIcon}
           </button>
         </div>
-        <div class="messages" part="messages" role="log" aria-live="polite" aria-busy=${streaming ? 'true' : 'false'}>
+        ${this.#memoryPanel.render()}
+        <div
+          class="messages"
+          part="messages"
+          role="log"
+          aria-live="polite"
+          aria-busy=${streaming ? 'true' : 'false'}
+          ?hidden=${memoryOpen}
+        >
           ${this.#renderMessages()}
         </div>
-        <div class="alert" part="error" role="alert">${this.#errorText()}</div>
-        <form class="composer" part="composer" @submit=${this.#onSubmit}>
+        <div class="alert" part="error" role="alert" ?hidden=${memoryOpen}>${this.#errorText()}</div>
+        ${
+          this.#editingMessage && !memoryOpen
+            ? html`<p class="note editing" part="editing">
+                Editing your message
+                <button class="text-button" type="button" @click=${this.#cancelEdit}>Cancel</button>
+              </p>`
+            : nothing
+        }
+        <form class="composer" part="composer" ?hidden=${memoryOpen} @submit=${this.#onSubmit}>
           <label class="visually-hidden" for="${this.#ids}-input">Message ${this.#title}</label>
           <textarea
             class="input"
@@ -289,31 +334,44 @@ export class VibhavaAvatar extends LitElement {
     return html`${repeat(
       messages,
       (message) => message.id,
-      (message) => this.#renderMessage(message),
+      (message, index) => this.#renderMessage(message, index),
     )}`;
   }
 
-  #renderMessage(message: ChatMessage): TemplateResult {
-    const body =
-      message.role === 'user'
-        ? html`<span class="visually-hidden">You: </span>${message.content}`
-        : message.status === 'streaming' && !message.content
-          ? html`<span class="typing" role="img" aria-label="Typing"><span></span><span></span><span></span></span>`
-          : renderMarkdown(message.content);
-    const stopped =
-      message.status === 'partial'
-        ? html`<div class="note">(stopped)</div>`
-        : message.role === 'user' && message.status === 'error'
-          ? html`<div class="note">(not sent)</div>`
-          : nothing;
-    // No whitespace around the body: visitor messages keep their own line breaks (pre-wrap).
-    return html`<div class="message ${message.role} ${message.status}" part="message message-${message.role}">
-        ${body}${stopped}
-      </div>
-      ${renderFeedback(message, {
-        askingReason: this.#askingReasonFor === message.id,
-        rate: (feedback) => void this.#rate(message.id, feedback),
-      })}`;
+  #renderMessage(message: ChatMessage, index = 0): TemplateResult {
+    return renderMessage(message, {
+      ids: this.#ids,
+      index,
+      state: this.#chat.state,
+      askingReason: this.#askingReasonFor === message.id,
+      traceOpen: this.#traces.isOpen(message.id),
+      traceError: this.#traces.error(message.id),
+      rate: (feedback) => void this.#rate(message.id, feedback),
+      toggleTrace: () => this.#traces.toggle(message.id),
+      regenerate: () => void this.#regenerate(),
+      edit: () => this.#edit(message),
+    });
+  }
+
+  /** Puts the visitor's last message back into the input; sending it replaces the message. */
+  #edit(message: ChatMessage): void {
+    this.#editingMessage = message.id;
+    this.#draft = message.content;
+    this.requestUpdate();
+    void this.updateComplete.then(() => this.#input?.focus());
+  }
+
+  #cancelEdit(): void {
+    this.#editingMessage = null;
+    this.#draft = '';
+    this.requestUpdate();
+    void this.updateComplete.then(() => this.#input?.focus());
+  }
+
+  async #regenerate(): Promise<void> {
+    this.#input?.focus();
+    const reply = await this.#chat.regenerate();
+    if (reply) emit(this, 'vibhava-message', reply);
   }
 
   async #rate(messageId: string, feedback: FeedbackRequest): Promise<void> {
@@ -352,7 +410,10 @@ export class VibhavaAvatar extends LitElement {
   }
 
   #onInputKeydown(event: KeyboardEvent): void {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    if (event.key === 'Escape' && this.#editingMessage) {
+      event.stopPropagation();
+      this.#cancelEdit();
+    } else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       void this.#send();
     }
@@ -366,9 +427,11 @@ export class VibhavaAvatar extends LitElement {
   async #send(): Promise<void> {
     const text = this.#draft.trim();
     if (!text || this.#chat.state.status === 'streaming' || !this.#chat.configured) return;
+    const editing = this.#editingMessage;
     this.#draft = '';
+    this.#editingMessage = null;
     this.requestUpdate();
-    const reply = await this.#chat.send(text);
+    const reply = editing ? await this.#chat.editLastMessage(text) : await this.#chat.send(text);
     if (reply) emit(this, 'vibhava-message', reply);
   }
 }

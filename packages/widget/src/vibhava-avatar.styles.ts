@@ -25,8 +25,9 @@ export const styles = css`
     color: var(--_text);
   }
 
-  :host([hidden]) {
-    display: none;
+  :host([hidden]),
+  [hidden] {
+    display: none !important;
   }
 
   *,
@@ -164,6 +165,11 @@ export const styles = css`
     align-self: flex-end;
     background: var(--_accent);
     color: var(--_accent-text);
+  }
+
+  .text,
+  .memory-item > p:first-child,
+  .trace li {
     white-space: pre-wrap;
   }
 
@@ -234,7 +240,8 @@ export const styles = css`
   }
 
   .vote,
-  .reason {
+  .reason,
+  .action {
     display: inline-grid;
     place-items: center;
     min-width: 28px;
@@ -251,6 +258,8 @@ export const styles = css`
 
   .vote:hover,
   .reason:hover,
+  .action:hover,
+  .action[aria-expanded='true'],
   .vote[aria-pressed='true'] {
     border-color: var(--_border);
     color: var(--_text);
@@ -258,6 +267,51 @@ export const styles = css`
 
   .vote[aria-pressed='true'] {
     background: var(--_surface);
+  }
+
+  .user-actions {
+    align-self: flex-end;
+    margin-top: -4px;
+    color: var(--_muted);
+  }
+
+  .trace {
+    margin: -4px 0 4px;
+    padding: 6px 10px;
+    border-left: 3px solid var(--_border);
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
+
+  .trace p,
+  .trace ul,
+  .memory p {
+    margin: 0 0 4px;
+  }
+
+  .trace ul {
+    padding-left: 1.2em;
+    color: var(--_text);
+  }
+
+  .text-button {
+    margin-right: 4px;
+    padding: 2px 10px;
+    border: 1px solid var(--_border);
+    border-radius: 14px;
+    background: transparent;
+    color: inherit;
+    font-size: 0.85em;
+  }
+
+  .text-button:disabled {
+    cursor: default;
+    opacity: 0.55;
+  }
+
+  .editing {
+    margin: 0;
+    padding: 8px 12px 0;
   }
 
   .typing {

@@ -1,7 +1,9 @@
 // Loads axe-core as a classic script: it registers `window.axe`.
 import 'axe-core/axe.min.js';
 import type { AxeResults, ElementContext, RunOptions } from 'axe-core';
-import { expect } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { VibhavaAvatar, VibhavaMessageEvent } from '../src/index.js';
 
 declare global {
   interface Window {
@@ -42,4 +44,45 @@ export function clearConversationCache(): Promise<void> {
     const request = indexedDB.deleteDatabase('vibhava');
     request.onsuccess = request.onerror = request.onblocked = () => resolve();
   });
+}
+
+/** Model replies take a few seconds on a small CPU. */
+export const REPLY_TIMEOUT = 80_000;
+
+export function part<T extends Element = HTMLElement>(element: VibhavaAvatar, name: string): T {
+  const found = element.shadowRoot?.querySelector<T>(`[part~="${name}"]`);
+  if (!found) throw new Error(`No part ${name}`);
+  return found;
+}
+
+export function bubbles(element: VibhavaAvatar, role: 'user' | 'assistant'): HTMLElement[] {
+  return [...(element.shadowRoot?.querySelectorAll<HTMLElement>(`[part~="message-${role}"]`) ?? [])];
+}
+
+export function mount(
+  config: Omit<TestServerConfig, 'scripted'>,
+  publishableKey = config.publishableKey,
+): Promise<VibhavaAvatar> {
+  return fixture<VibhavaAvatar>(
+    html`<vibhava-avatar
+      server-url=${config.serverUrl}
+      publishable-key=${publishableKey}
+      avatar-id=${config.avatarId}
+    ></vibhava-avatar>`,
+  );
+}
+
+/** Opens the panel with a real click on the launcher. */
+export async function openPanel(element: VibhavaAvatar): Promise<void> {
+  part(element, 'launcher').click();
+  await element.updateComplete;
+}
+
+/** Types a message into the focused textarea with the real keyboard and presses Enter. */
+export async function sendByKeyboard(element: VibhavaAvatar, text: string): Promise<VibhavaMessageEvent> {
+  const replied = oneEvent(element, 'vibhava-message') as Promise<VibhavaMessageEvent>;
+  expect(element.shadowRoot?.activeElement).to.equal(part(element, 'input'));
+  await sendKeys({ type: text });
+  await sendKeys({ press: 'Enter' });
+  return replied;
 }

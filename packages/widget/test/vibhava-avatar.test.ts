@@ -1,49 +1,20 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../src/define.js';
-import type { VibhavaErrorEvent, VibhavaMessageEvent } from '../src/index.js';
+import type { VibhavaErrorEvent } from '../src/index.js';
 import type { VibhavaAvatar } from '../src/index.js';
-import { clearConversationCache, expectAccessible, serverConfig, type TestServerConfig } from './helpers.js';
-
-const REPLY_TIMEOUT = 80_000;
-
-function part<T extends Element = HTMLElement>(element: VibhavaAvatar, name: string): T {
-  const found = element.shadowRoot?.querySelector<T>(`[part~="${name}"]`);
-  if (!found) throw new Error(`No part ${name}`);
-  return found;
-}
-
-function bubbles(element: VibhavaAvatar, role: 'user' | 'assistant'): HTMLElement[] {
-  return [...(element.shadowRoot?.querySelectorAll<HTMLElement>(`[part~="message-${role}"]`) ?? [])];
-}
-
-function mount(
-  config: Omit<TestServerConfig, 'scripted'>,
-  publishableKey = config.publishableKey,
-): Promise<VibhavaAvatar> {
-  return fixture<VibhavaAvatar>(
-    html`<vibhava-avatar
-      server-url=${config.serverUrl}
-      publishable-key=${publishableKey}
-      avatar-id=${config.avatarId}
-    ></vibhava-avatar>`,
-  );
-}
-
-/** Opens the panel with a real click on the launcher. */
-async function openPanel(element: VibhavaAvatar): Promise<void> {
-  part(element, 'launcher').click();
-  await element.updateComplete;
-}
-
-/** Types a message into the focused textarea with the real keyboard and presses Enter. */
-async function sendByKeyboard(element: VibhavaAvatar, text: string): Promise<VibhavaMessageEvent> {
-  const replied = oneEvent(element, 'vibhava-message') as Promise<VibhavaMessageEvent>;
-  expect(element.shadowRoot?.activeElement).to.equal(part(element, 'input'));
-  await sendKeys({ type: text });
-  await sendKeys({ press: 'Enter' });
-  return replied;
-}
+import {
+  REPLY_TIMEOUT,
+  bubbles,
+  clearConversationCache,
+  expectAccessible,
+  mount,
+  openPanel,
+  part,
+  sendByKeyboard,
+  serverConfig,
+  type TestServerConfig,
+} from './helpers.js';
 
 describe('<vibhava-avatar>', () => {
   let config: TestServerConfig;

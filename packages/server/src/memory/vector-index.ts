@@ -14,11 +14,33 @@ export interface VectorHit {
 
 type ScanFunction = (matrix: number, query: number, rows: number, dims: number, out: number) => void;
 
+/**
+ * The parts of the WebAssembly API used here. Node has it built in, but the server compiles
+ * without the DOM library that declares it, so it is typed locally.
+ */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array<ArrayBuffer>) => WasmModule;
+  Instance: new (
+    module: WasmModule,
+    imports: Record<string, Record<string, unknown>>,
+  ) => {
+    exports: Record<string, unknown>;
+  };
+  validate(bytes: Uint8Array<ArrayBuffer>): boolean;
+}
+type WasmModule = object;
+const wasm = (): WasmApi => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 const PAGE = 65_536;
 
 export class VectorIndex {
   readonly dimensions: number;
-  readonly #memory: WebAssembly.Memory;
+  readonly #memory: WasmMemory;
   readonly #scan: ScanFunction | undefined;
   #floats: Float32Array;
   #size = 0;
@@ -29,10 +51,10 @@ export class VectorIndex {
   constructor(dimensions: number, capacity = 64) {
     if (dimensions % 8 !== 0) throw new RangeError(`dimensions must be a multiple of 8, got ${dimensions}`);
     this.dimensions = dimensions;
-    this.#memory = new WebAssembly.Memory({ initial: pagesFor(dimensions, Math.max(1, capacity)) });
+    this.#memory = new (wasm().Memory)({ initial: pagesFor(dimensions, Math.max(1, capacity)) });
     const module = scanModule();
     this.#scan = module
-      ? (new WebAssembly.Instance(module, { env: { memory: this.#memory } }).exports['scan'] as ScanFunction)
+      ? (new (wasm().Instance)(module, { env: { memory: this.#memory } }).exports['scan'] as ScanFunction)
       : undefined;
     this.#floats = new Float32Array(this.#memory.buffer);
   }
@@ -175,13 +197,13 @@ export function dot(data: Float32Array, offset: number, query: Float32Array, dim
   return s0 + s1 + s2 + s3;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+let compiled: WasmModule | null | undefined;
 
 /** The compiled scan module, or null where WebAssembly SIMD is unavailable. */
-function scanModule(): WebAssembly.Module | null {
+function scanModule(): WasmModule | null {
   if (compiled !== undefined) return compiled;
   const bytes = scanModuleBytes();
-  compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  compiled = wasm().validate(bytes) ? new (wasm().Module)(bytes) : null;
   return compiled;
 }
 

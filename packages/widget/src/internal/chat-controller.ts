@@ -1,9 +1,12 @@
 import {
   createVibhavaClient,
   VibhavaChat,
+  VibhavaMemory,
   type ChatMessage,
   type ChatState,
+  type ContextTrace,
   type FeedbackRequest,
+  type MemoryState,
   type VibhavaError,
 } from '@vibhava/sdk';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -29,8 +32,10 @@ const IDLE_STATE: ChatState = {
   conversationId: null,
   messages: [],
   avatarEmotion: 'neutral',
+  traces: {},
   error: null,
 };
+const IDLE_MEMORY: MemoryState = { status: 'idle', memories: [], paused: false, error: null };
 
 /**
  * Binds one SDK `VibhavaChat` to a Lit host. The state lives in the SDK; this controller only
@@ -43,6 +48,7 @@ export class ChatController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #options: ChatControllerOptions;
   #chat: VibhavaChat | null = null;
+  #memory: VibhavaMemory | null = null;
   #configKey = '';
   #unsubscribe: (() => void) | undefined;
 
@@ -88,6 +94,34 @@ export class ChatController implements ReactiveController {
     this.#chat?.stop();
   }
 
+  /** Writes the last reply again (see `VibhavaChat.regenerate`). */
+  async regenerate(): Promise<ChatMessage | null> {
+    return (await this.#chat?.regenerate()) ?? null;
+  }
+
+  /** Replaces the visitor's last message and writes the reply again (see `VibhavaChat.editLastMessage`). */
+  async editLastMessage(text: string): Promise<ChatMessage | null> {
+    return (await this.#chat?.editLastMessage(text)) ?? null;
+  }
+
+  /** Reads a reply's context trace into `state.traces` (see `VibhavaChat.loadTrace`). */
+  async loadTrace(messageId: string): Promise<ContextTrace | null> {
+    return (await this.#chat?.loadTrace(messageId)) ?? null;
+  }
+
+  /** The visitor's memories, bound like the chat: built with the chat's client on first use. */
+  get memory(): VibhavaMemory | null {
+    if (!this.#memory && this.#chat) {
+      this.#memory = new VibhavaMemory({ client: this.#chat.client });
+      this.#memory.subscribe(() => this.#host.requestUpdate());
+    }
+    return this.#memory;
+  }
+
+  get memoryState(): MemoryState {
+    return this.#memory?.state ?? IDLE_MEMORY;
+  }
+
   /** Rates a reply (see `VibhavaChat.rate`). */
   async rate(messageId: string, feedback: FeedbackRequest): Promise<void> {
     await this.#chat?.rate(messageId, feedback);
@@ -103,6 +137,8 @@ export class ChatController implements ReactiveController {
     this.#configKey = key;
     this.#chat?.stop();
     this.#detach();
+    this.#memory?.dispose();
+    this.#memory = null;
     this.#chat = config ? new VibhavaChat({ client: createVibhavaClient(config) }) : null;
     this.state = this.#chat?.state ?? IDLE_STATE;
     this.#attach();

@@ -11,18 +11,21 @@ const DOWN_REASONS: ReadonlyArray<[NonNullable<FeedbackRequest['reason']>, strin
 ];
 
 /**
- * Thumbs up / down under a finished reply, and after a thumbs down the reasons to pick from.
- * Nothing for visitor messages, the greeting, or a reply still streaming.
+ * The row under a finished reply: thumbs up / down (after a thumbs down, the reasons to pick
+ * from) and the reply's other `actions`. Nothing for visitor messages, the greeting, or a reply
+ * still streaming; only the actions for a reply that failed.
  */
 export function renderFeedback(
   message: ChatMessage,
-  options: { askingReason: boolean; rate: (feedback: FeedbackRequest) => void },
+  options: {
+    askingReason: boolean;
+    rate: (feedback: FeedbackRequest) => void;
+    actions?: TemplateResult | typeof nothing;
+  },
 ): TemplateResult | typeof nothing {
-  const rateable =
-    message.role === 'assistant' &&
-    message.id !== 'greeting' &&
-    (message.status === 'complete' || message.status === 'partial');
-  if (!rateable) return nothing;
+  const actions = options.actions ?? nothing;
+  const rateable = message.status === 'complete' || message.status === 'partial';
+  if (message.role !== 'assistant' || message.id === 'greeting' || (!rateable && actions === nothing)) return nothing;
   const vote = (rating: 'up' | 'down', icon: TemplateResult, label: string) =>
     html`<button
       class="vote"
@@ -50,6 +53,7 @@ export function renderFeedback(
       </span>`
     : nothing;
   return html`<div class="feedback" part="feedback">
-    ${vote('up', thumbUpIcon, 'Good reply')}${vote('down', thumbDownIcon, 'Bad reply')} ${reasons}
+    ${rateable ? html`${vote('up', thumbUpIcon, 'Good reply')}${vote('down', thumbDownIcon, 'Bad reply')}` : nothing}
+    ${actions} ${reasons}
   </div>`;
 }

@@ -30,3 +30,16 @@ export const thumbDownIcon = svg`<svg viewBox="0 0 24 24" width="16" height="16"
     <path d="M7 11v9H4v-9zM7 11l4-7c1.7 0 2.6 1.2 2.2 2.9L12.6 10H18a2 2 0 0 1 2 2.3l-1.1 6A2 2 0 0 1 16.9 20H7" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
   </g>
 </svg>`;
+
+/** The header's memory button: a bookmark, "kept for later". */
+export const memoryIcon = svg`<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+  <path d="M7 4h10v16l-5-3.5L7 20z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
+</svg>`;
+
+export const regenerateIcon = svg`<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
+  <path d="M19 12a7 7 0 1 1-2-4.9M19 4v4h-4" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+</svg>`;
+
+export const editIcon = svg`<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
+  <path d="M4 20h4L19 9l-4-4L4 16zM13 7l4 4" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
+</svg>`;
