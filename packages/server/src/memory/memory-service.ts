@@ -51,6 +51,9 @@ export interface MemoryServiceOptions {
   enabled?: boolean;
 }
 
+/** Messages before a turn matched along with it: what the turn answers. */
+const CONTEXT_MESSAGES = 1;
+
 /** Longest episode text kept for display; the search text keeps the whole turn. */
 const EPISODE_DISPLAY_CHARS = 1000;
 
@@ -294,8 +297,8 @@ export class MemoryService {
       { role: 'user', content: turn.user.content },
       ...(turn.assistant ? [{ role: 'assistant' as const, content: turn.assistant.content }] : []),
     ];
-    const before = turn.previous?.at(-1);
-    const context = before ? [{ role: before.role, content: before.content }, ...lines] : lines;
+    const before = (turn.previous ?? []).slice(-CONTEXT_MESSAGES);
+    const context = [...before.map((m) => ({ role: m.role, content: m.content })), ...lines];
     const said = (line: { role: 'user' | 'assistant'; content: string }) =>
       `${line.role === 'user' ? visitor : avatar}: ${line.content}`;
     const transcript = lines.map(said);
