@@ -67,7 +67,7 @@ export interface SearchOptions {
   weights?: Partial<SearchWeights>;
   /** Candidates from each ranking before fusion. */
   candidates?: number;
-  /** Skip memories drawn from a message that a better result already covers (default true). */
+  /** Skip memories whose every source message better results already cover (default true). */
   collapseSources?: boolean;
   now?: number;
 }
@@ -359,8 +359,9 @@ export class MemorySearch {
       );
     }
     ranked.sort((a, b) => b.score - a.score);
-    // One memory per moment: skip near-duplicate texts, and memories drawn from a message that a
-    // better-ranked result already covers (a fact and the episode it came from say the same).
+    // One memory per moment: skip near-duplicate texts, and memories whose every source message
+    // a better-ranked result already covers (a fact and the episode it came from say the same; a
+    // fact updated over several turns still says more than any one of them).
     const seen = new Set<string>();
     const covered = new Set<string>();
     const collapse = options.collapseSources ?? true;
@@ -371,7 +372,7 @@ export class MemorySearch {
         .replace(/[^\p{L}\p{N}]+/gu, ' ')
         .trim();
       const sources = memory.sourceMessageIds;
-      const redundant = collapse && sources.length > 0 && sources.some((id) => covered.has(id));
+      const redundant = collapse && sources.length > 0 && sources.every((id) => covered.has(id));
       if (seen.has(key) || redundant) continue;
       seen.add(key);
       for (const id of sources) covered.add(id);
