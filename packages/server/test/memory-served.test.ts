@@ -356,3 +356,45 @@ describe('regenerate, edit and stop', () => {
     expect(await again.json()).toEqual({ stopped: false });
   });
 });
+
+describe('the context manager over HTTP', () => {
+  it('folds older turns into a rolling summary in the background and keeps the prefix stable', async () => {
+    const { token } = await startSession(h.server);
+    const id = await newConversation(h.server, token);
+    const prefixes: string[] = [];
+    for (let turn = 1; turn <= 18; turn++) {
+      await say(token, id, `Turn ${turn}: tell me one fact about the number ${turn}.`);
+      prefixes.push(h.upstream.requests.at(-1)!.messages[0]!.content);
+    }
+    // The system message never changed while the conversation grew.
+    expect(new Set(prefixes).size).toBe(1);
+    // Past 32 messages the oldest were summarized (a model call of its own), then used.
+    const summaryCall = await eventually(
+      async () => h.upstream.requests.find((r) => r.messages.some((m) => m.content.includes('<transcript>'))),
+      Boolean,
+    );
+    expect(summaryCall!.messages.at(-1)!.content).toContain('Turn 1: tell me');
+    await eventually(
+      async () =>
+        (
+          (await (await api(h.server, '/v1/conversations', { token })).json()) as {
+            conversations: Array<{ state: string }>;
+          }
+        ).conversations[0]!.state,
+      (state) => state === 'summarized',
+    );
+    const parts = await say(token, id, 'Turn 19: and what did we talk about first?');
+    const trace = traceOf(parts)!;
+    expect(trace.summarized).toBe(true);
+    expect(trace.tokens.summary).toBeGreaterThan(0);
+    const sent = h.upstream.requests.at(-1)!.messages;
+    expect(sent.some((m) => m.role === 'system' && m.content.startsWith('Summary of earlier conversation'))).toBe(true);
+    // The summarized turns are no longer sent verbatim.
+    expect(sent.some((m) => m.role !== 'system' && m.content.includes('Turn 1: tell me'))).toBe(false);
+    expect(sent.some((m) => m.role === 'user' && m.content.includes('Turn 18: tell me'))).toBe(true);
+    const list = (await (await api(h.server, '/v1/conversations', { token })).json()) as {
+      conversations: Array<{ id: string; state: string }>;
+    };
+    expect(list.conversations.find((c) => c.id === id)?.state).toBe('summarized');
+  });
+});

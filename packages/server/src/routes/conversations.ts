@@ -72,7 +72,11 @@ const HISTORY_LIMIT = 200;
 /** Messages kept verbatim when older ones are folded into the summary, and the smallest fold. */
 const KEEP_RECENT = 16;
 const SUMMARY_BATCH = 8;
-/** Past this many messages since the summary point, the oldest are summarized in the background. */
+/**
+ * Past this many messages since the summary point, the oldest are summarized in the background
+ * (hosted models). The local model summarizes only once the budget leaves turns out: it writes
+ * one thing at a time, and a summary would hold up the visitor's next reply.
+ */
 const SUMMARIZE_AFTER = 32;
 /** Recent messages whose words may activate lorebook entries. */
 const LORE_WINDOW = 20;
@@ -583,7 +587,8 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
           names: { visitor: who.name ?? 'Visitor', avatar: profile.name },
         });
         if (!again || request.edited) void deps.memory.learnFromMessage(scope, content, started.id);
-        if (dropped > 0 || history.length > SUMMARIZE_AFTER) summarizeLater(conversation, history, primary, counter);
+        const long = history.length > SUMMARIZE_AFTER && primary.provider !== 'local';
+        if (dropped > 0 || long) summarizeLater(conversation, history, primary, counter);
       },
       conversationId: conversation.id,
       history,
