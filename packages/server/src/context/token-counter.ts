@@ -21,7 +21,7 @@ const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 export const countO200kTokens: TokenCounter = (text) => countTokens(text, PLAIN_TEXT);
 
 /** Remembers the counts of recent texts (the system prefix and history are counted every turn). */
-export function cachedCounter(counter: TokenCounter, size = 512): TokenCounter {
+export function cachedCounter(counter: TokenCounter, size = 8192): TokenCounter {
   const counts = new Map<string, number>();
   return (text) => {
     const known = counts.get(text);

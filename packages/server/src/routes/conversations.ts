@@ -67,8 +67,8 @@ import { clientIp, perMinute, rateLimit } from '../middleware/rate-limit.js';
 
 const ConversationParams = z.object({ conversationId: IdSchema });
 const MessageParams = z.object({ conversationId: IdSchema, messageId: IdSchema });
-/** Messages since the summary point read for a turn; the context manager keeps what fits. */
-const HISTORY_LIMIT = 200;
+/** Messages since the summary point read for a turn (summaries keep fewer than this behind them); the context manager keeps what fits. */
+const HISTORY_LIMIT = 64;
 /** Messages kept verbatim when older ones are folded into the summary, and the smallest fold. */
 const KEEP_RECENT = 16;
 const SUMMARY_BATCH = 8;
