@@ -429,6 +429,8 @@ function event(s: Speaker, rest: string, when: string): StatedFact[] {
   if (!clause) return [];
   const [verb, ...words] = clause.split(/\s+/);
   const object = words.join(' ');
+  // "I just finished." says nothing worth keeping on its own.
+  if (!object) return [];
   if (/^(?:here|there|back|home|it|that|this|up|off|done|through|your|you)\b/i.test(object)) return [];
   const text = `${resolvePast(when, s.at)}, ${s.subject} ${verb!.toLowerCase()} ${thirdPerson(object)}`.trim();
   const key = topicKey(clause);
@@ -443,6 +445,9 @@ const BOUNDARY =
 const LIST_BOUNDARY = new RegExp(BOUNDARY.source.replace('[,.', '[.'), 'i');
 const LIST_STOP =
   /^\s*(?:i|i'm|you|we|he|she|they|it|it's|that|this|but|so|because|which|especially|though|actually|really|even|as|like|just|not)\b/i;
+/** Words a complete phrase does not end on: what is left when a clause was cut mid-way. */
+const DANGLING =
+  /\s+(?:and|or|but|nor|to|of|with|for|from|about|into|the|a|an|it|its|was|is|were|are|be|been|being|that|this|their|my|your|our|in|on|at|by|so|very|try|just|also)$/i;
 const TRAILING =
   /\s+(?:so much|very much|a lot|a ton|too|really|now|anymore|any more|any longer|these days|nowadays|instead|lately|at the moment|right now|though|as well|more|the most|most|honestly|haha|lol)$/i;
 
@@ -464,7 +469,7 @@ function phrase(rest: string, options: { maxWords?: number; list?: boolean } = {
   }
   for (let previous = ''; previous !== p;) {
     previous = p;
-    p = p.replace(TRAILING, '').trim();
+    p = p.replace(TRAILING, '').replace(DANGLING, '').trim();
   }
   const words = p.split(/\s+/).filter(Boolean);
   return words.length === 0 || words.length > (options.maxWords ?? (options.list ? 12 : 6)) ? undefined : p;
