@@ -76,7 +76,8 @@ describe('<vibhava-avatar>', () => {
     input.value = '';
     input.dispatchEvent(new Event('input'));
 
-    // Record the assistant bubble's text as it changes, to see it grow while streaming.
+    // Record the assistant bubble's text as it changes, to see it grow while streaming (a reply of
+    // a few sentences, so its tokens arrive over many reads even on a busy machine).
     const seen = new Set<string>();
     const observer = new MutationObserver(() => {
       const text = bubbles(element, 'assistant')[0]?.textContent?.trim();
@@ -84,9 +85,11 @@ describe('<vibhava-avatar>', () => {
     });
     observer.observe(part(element, 'messages'), { subtree: true, childList: true, characterData: true });
 
-    const replied = sendByKeyboard(element, 'Say hello in one short sentence.');
+    const replied = sendByKeyboard(element, 'Say hello, then tell me about the sea in two sentences.');
     await waitUntil(() => bubbles(element, 'user').length === 1, 'the user bubble appears');
-    expect(bubbles(element, 'user')[0]?.textContent).to.contain('Say hello in one short sentence.');
+    expect(bubbles(element, 'user')[0]?.textContent).to.contain(
+      'Say hello, then tell me about the sea in two sentences.',
+    );
     expect(input.value).to.equal('');
 
     // While the reply streams there is a stop button and a growing assistant bubble.
