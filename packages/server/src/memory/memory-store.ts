@@ -15,6 +15,11 @@ export interface MemoryScope {
   visitorId: string;
 }
 
+/** A visitor's own memories with the avatar their token names. */
+export function visitorScope(visitor: { tenantId: string; avatarId: string; visitorId: string }): MemoryScope {
+  return { tenantId: visitor.tenantId, avatarId: visitor.avatarId, visitorId: visitor.visitorId };
+}
+
 /** The scopes a visitor's search reads: their own memories, the avatar's and the tenant's knowledge. */
 export function readableScopes(scope: MemoryScope): MemoryScope[] {
   const scopes = [scope];

@@ -12,14 +12,13 @@ import {
 } from '@vibhava/protocol';
 import { Hono } from 'hono';
 import { z } from 'zod/mini';
-import type { VisitorClaims } from '../auth/visitor-token.js';
 import type { VisitorTokens } from '../auth/visitor-token.js';
 import { notFound } from '../http/api-error.js';
 import type { AppEnv } from '../http/env.js';
 import type { RouteDoc } from '../http/openapi.js';
 import { validate } from '../http/validate.js';
 import type { MemoryService } from '../memory/memory-service.js';
-import type { MemoryScope } from '../memory/memory-store.js';
+import { visitorScope } from '../memory/memory-store.js';
 import { visitorAuth } from '../middleware/visitor-auth.js';
 
 const MemoryParams = z.object({ memoryId: IdSchema });
@@ -126,10 +125,6 @@ export const memoryDocs: RouteDoc[] = [
     },
   },
 ];
-
-export function visitorScope(visitor: VisitorClaims): MemoryScope {
-  return { tenantId: visitor.tenantId, avatarId: visitor.avatarId, visitorId: visitor.visitorId };
-}
 
 interface MemoryRouteDeps {
   tokens: VisitorTokens;

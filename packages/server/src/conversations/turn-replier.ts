@@ -1,0 +1,410 @@
+import type { ContextTrace, Message } from '@vibhava/protocol';
+import type { Context } from 'hono';
+import { AvatarCache } from '../avatars/avatar-cache.js';
+import { loreForTurn } from '../avatars/avatar-lore.js';
+import { AvatarProfiles } from '../avatars/avatar-profiles.js';
+import { composeTurn } from '../avatars/avatar-turn.js';
+import {
+  buildContext,
+  contextBudget,
+  DEFAULT_CONTEXT_WINDOW,
+  DEFAULT_MAX_INPUT_TOKENS,
+  selectTurnsToSummarize,
+  summarizeTurns,
+  tokenCounterFor,
+  type TokenCounter,
+} from '../context/index.js';
+import type { Database } from '../db/database.js';
+import type { EmbeddingEmotionClassifier } from '../emotion/embedding-emotion-classifier.js';
+import { loadEmotionClassifier } from '../emotion/emotion-classifier.js';
+import type { EmotionDetector } from '../emotion/index.js';
+import { ApiError, notFound } from '../http/api-error.js';
+import type { AppEnv } from '../http/env.js';
+import type { MemoryService } from '../memory/memory-service.js';
+import { visitorScope } from '../memory/memory-store.js';
+import type { ErrorTracker } from '../observability/error-tracker.js';
+import type { Metrics } from '../observability/metrics.js';
+import { DEFAULT_ADAPTATION_BOUNDS, NEUTRAL_TONE, TONE_WINDOW, adaptTone, type ToneState } from '../persona/index.js';
+import type { ChatModel, FailedAttempt } from '../providers/chat-model.js';
+import type { ModelDirectory } from '../providers/registry.js';
+import { ResilientChatModel, type ResilienceOptions } from '../providers/resilient-chat-model.js';
+import { ScriptedChatModel } from '../providers/scripted/scripted-chat-model.js';
+import { QuotaService } from '../quotas/quota-service.js';
+import type { UsageLedger } from '../usage/usage-ledger.js';
+import { VisitorDirectory } from '../visitors/visitor-directory.js';
+import { ConversationStore, type ConversationRef, type TurnMessage } from './conversation-store.js';
+import { createReplyStream, type ReplySummary } from './reply-stream.js';
+import { AVATAR_REPLY_INSTRUCTION, empatheticExpression, toStructuredHistory } from './structured-reply.js';
+
+const DEFAULT_LIMIT_MESSAGE =
+  "I've had a lot of conversations today and need a short rest. Let's pick this up again a little later!";
+/** Messages since the summary point read for a turn (summaries keep fewer behind them); the context manager keeps what fits. */
+const HISTORY_LIMIT = 64;
+/** Messages kept verbatim when older ones are folded into the summary, and the smallest fold. */
+const KEEP_RECENT = 16;
+const SUMMARY_BATCH = 8;
+/**
+ * Past this many messages since the summary point, the oldest are summarized in the background
+ * (hosted models). The local model summarizes only once the budget leaves turns out: it writes
+ * one thing at a time, and a summary would hold up the visitor's next reply.
+ */
+const SUMMARIZE_AFTER = 32;
+/** Recent messages whose words may activate lorebook entries. */
+const LORE_WINDOW = 20;
+/** Memories retrieved per turn (the context manager may send fewer). */
+const MEMORY_RESULTS = 8;
+const MAX_OUTPUT_TOKENS = 1024;
+
+export interface TurnReplierDeps {
+  db: Database;
+  model: ChatModel;
+  models: ModelDirectory;
+  resilience?: ResilienceOptions | undefined;
+  metrics: Metrics;
+  errors: ErrorTracker;
+  ledger: UsageLedger;
+  memory: MemoryService;
+  emotions?: Promise<EmotionDetector> | undefined;
+  /** Input tokens per reply at most (default 8192). */
+  maxContextTokens?: number | undefined;
+  log: (message: string, error: unknown) => void;
+}
+
+/** What the visitor asked for: a new message, the last one again, or an edited last one. */
+export interface TurnRequest {
+  content: string;
+  again?: { user: TurnMessage; after: TurnMessage[] };
+  edited?: boolean;
+}
+
+/**
+ * Answers visitors' messages: the avatar's side (profile, emotion, tone, lore), memory and the
+ * context manager, budgets and the model chain, the streamed reply, then, in the background,
+ * remembering the turn and folding old turns into the summary. `replies` holds the replies this
+ * instance is writing, so a stop request can end them.
+ */
+export function createTurnReplier(deps: TurnReplierDeps) {
+  const store = new ConversationStore(deps.db);
+  const quotas = new QuotaService(deps.db);
+  const avatarCache = new AvatarCache(deps.db);
+  const profiles = new AvatarProfiles(deps.db);
+  const visitorDirectory = new VisitorDirectory(deps.db);
+  // Loaded once. Without it (a broken install) replies still work, just without the visitor's emotion.
+  const emotions = (deps.emotions ?? loadEmotionClassifier()).catch((error: unknown) => {
+    deps.log('Loading the emotion classifier failed; visitor emotions are off', error);
+    return null;
+  });
+  const replies = new Map<string, AbortController>();
+  const summarizing = new Set<string>();
+  return { reply, replies };
+
+  /**
+   * Answers the visitor: a new message, the last one again (`again`), or an edited last one.
+   * Builds the context (summary, recent turns, memories, preferences within the model's token
+   * budget), streams the reply, then remembers the turn in the background.
+   */
+  async function reply(c: Context<AppEnv>, conversation: ConversationRef, request: TurnRequest) {
+    const { content, again } = request;
+    const visitor = c.var.visitor;
+    const scope = visitorScope(visitor);
+    const turn = await store.turnContext(
+      conversation.id,
+      HISTORY_LIMIT,
+      120_000,
+      TONE_WINDOW,
+      conversation.summaryThroughSeq,
+    );
+    if (turn.replyInProgress) {
+      throw new ApiError(
+        409,
+        'conflict',
+        'A reply is still being written in this conversation; wait for it or stop it first.',
+      );
+    }
+    // Answering again: the history stops before the message being answered.
+    const history = again ? turn.history.filter((m) => m.seq < again.user.seq) : turn.history;
+    const avatar = await avatarCache.get(conversation.avatarId);
+    if (!avatar) throw notFound('The avatar');
+    const profile = await profiles.forConversation(avatar, conversation.avatarVersion);
+    // One embedding of the message serves both memory search and the visitor's emotion.
+    const vector = deps.memory.enabled ? await deps.memory.embed(content) : null;
+    const detector = await emotions;
+    const detected = detector
+      ? vector && isEmbeddingDetector(detector)
+        ? detector.classifyEmbedded(content, vector)
+        : await detector.classify(content)
+      : undefined;
+    const visitorEmotion = detected
+      ? { label: detected.label, ekman: detected.ekman, intensity: detected.intensity }
+      : undefined;
+    const visitorMessages = [...history.filter((m) => m.role === 'user').map((m) => m.content), content];
+    const tone = adaptTone({
+      bounds: profile.adaptation ?? DEFAULT_ADAPTATION_BOUNDS,
+      ...(visitorEmotion ? { visitorEmotion } : {}),
+      recentFeedback: turn.feedback.map((v) => ({
+        rating: v.rating,
+        at: v.at,
+        ...(v.reason ? { reason: v.reason } : {}),
+      })),
+      recentVisitorMessages: visitorMessages.slice(-TONE_WINDOW),
+      previous: { ...NEUTRAL_TONE, ...(conversation.toneState as Partial<ToneState> | null) },
+    });
+    const lore = loreForTurn(profile, [...history.slice(-LORE_WINDOW).map((m) => m.content), content]);
+    const who = await visitorDirectory.profile(visitor.visitorId);
+    const prompt = composeTurn({
+      avatarKey: `${avatar.id}@${conversation.avatarVersion ?? avatar.version}`,
+      profile,
+      visitor: { verified: who.verified, ...(who.name ? { name: who.name } : {}) },
+      timeZone: await quotas.tenantTimeZone(visitor.tenantId),
+      visitorEmotion,
+      tone: tone.hint,
+      lorebook: lore.triggered,
+      constantLore: lore.constant,
+      log: deps.log,
+    });
+    // The query is the message with the turns before it, so "and what about her?" still finds her.
+    const recall = await deps.memory.contextFor(
+      scope,
+      {
+        text: content,
+        context: history
+          .slice(-2)
+          .map((m) => m.content)
+          .join('\n'),
+        vector,
+      },
+      // Extra results make up for those the verbatim history already holds.
+      { k: MEMORY_RESULTS + 4 },
+    );
+    const admission = await quotas.admitMessage(visitor);
+    const fallbacks = (avatar.fallbackModels ?? []).flatMap((id) => deps.models(id) ?? []);
+    // Past a budget's soft limit, a cheaper model answers first (when the provider has it).
+    const primary = (admission.admitted && admission.degradeTo && deps.models(admission.degradeTo)) || deps.model;
+    let model: ChatModel = new ResilientChatModel([primary, ...fallbacks], deps.resilience);
+    if (!admission.admitted) {
+      const { scope: quotaScope, metric, period } = admission.quota;
+      deps.metrics.refusals.inc({ kind: 'quota', rule: `${quotaScope}:${metric}:${period}` });
+      const retryAfterMs = Math.max(0, admission.resetsAt.getTime() - Date.now());
+      if (admission.quota.onExceeded === 'refuse') {
+        const seconds = Math.ceil(retryAfterMs / 1000);
+        const window = { day: 86_400, week: 604_800, month: 2_592_000 }[period];
+        c.header('Retry-After', String(seconds));
+        c.header('RateLimit-Policy', `"quota";q=${admission.quota.limit};w=${window}`);
+        c.header('RateLimit', `"quota";r=0;t=${seconds}`);
+        throw new ApiError(
+          429,
+          'quota_exceeded',
+          `The ${{ day: 'daily', week: 'weekly', month: 'monthly' }[admission.quota.period]} ${admission.quota.metric} budget for this chat is used up; it resets at ${admission.resetsAt.toISOString()}.`,
+          retryAfterMs,
+        );
+      }
+      model = new ScriptedChatModel(avatar.limitMessage ?? DEFAULT_LIMIT_MESSAGE);
+    }
+    // Answering again: the old reply (and its memories) go; an edit rewrites the message first.
+    let userMessage: Message | undefined;
+    if (again) {
+      const replaced = again.after.map((m) => m.id);
+      await store.deleteMessages(conversation.id, replaced);
+      if (request.edited) {
+        await store.editMessage(conversation.id, again.user.id, content, visitorEmotion ?? null);
+        replaced.push(again.user.id);
+      }
+      if (replaced.length > 0) void deps.memory.forgetMessages(scope, replaced);
+      const { seq: _seq, ...stored } = again.user;
+      userMessage = { ...stored, content, emotion: visitorEmotion ?? stored.emotion ?? null };
+    }
+    const counter = tokenCounterFor(primary);
+    const budget = contextBudget({
+      contextWindow: model.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
+      maxOutputTokens: MAX_OUTPUT_TOKENS,
+      maxInputTokens: deps.maxContextTokens ?? DEFAULT_MAX_INPUT_TOKENS,
+    });
+    let dropped = 0;
+    let started: Message | undefined;
+    const inHistory = new Set([...history.map((m) => m.id), ...(again ? [again.user.id] : [])]);
+    const stop = new AbortController();
+    replies.set(conversation.id, stop);
+    const signal = AbortSignal.any([c.req.raw.signal, stop.signal]);
+    const body = await createReplyStream({
+      store,
+      model,
+      ...(userMessage ? { existingUserMessage: userMessage } : {}),
+      compose: (expressive) => {
+        const built = buildContext({
+          counter,
+          budget,
+          system: expressive ? `${prompt.system}\n\n${AVATAR_REPLY_INSTRUCTION}` : prompt.system,
+          summary: conversation.summary,
+          // What the verbatim history already says needs no memory.
+          memories: recall.memories
+            .filter((memory) => !memory.sourceMessageIds.some((id) => inHistory.has(id)))
+            .slice(0, MEMORY_RESULTS),
+          preferences: recall.preferences,
+          history: history.map((m) => {
+            const message = { role: m.role, content: m.content };
+            return {
+              id: m.id,
+              role: m.role,
+              content: expressive ? toStructuredHistory(message, m.emotion?.ekman).content : m.content,
+            };
+          }),
+          turnNote: prompt.turnNote,
+          userMessage: content,
+        });
+        dropped = built.trace.droppedHistory;
+        const trace: ContextTrace = {
+          memories: built.trace.memories,
+          preferences: built.trace.preferences,
+          lorebook: lore.entries.map((entry) => ({
+            id: String(entry.id ?? entry.name ?? ''),
+            name: entry.name ?? String(entry.id ?? 'entry'),
+          })),
+          summarized: built.trace.summarized,
+          tokens: built.trace.tokens,
+          historyMessages: built.trace.historyMessages,
+          memoryPaused: recall.paused,
+        };
+        const stable = built.messages.slice(0, built.stablePrefixLength);
+        return {
+          messages: built.messages,
+          trace,
+          nextTurnPrefix: (text) => [...stable, { role: 'user', content }, { role: 'assistant', content: text }],
+        };
+      },
+      onFailedAttempt: (attempt) => {
+        const cost = deps.ledger.record({
+          tenantId: visitor.tenantId,
+          avatarId: visitor.avatarId,
+          visitorId: visitor.visitorId,
+          conversationId: conversation.id,
+          provider: attempt.provider,
+          model: attempt.modelId,
+          operation: 'chat',
+          latencyMs: attempt.latencyMs,
+          outcome: 'error',
+          errorCode: attempt.error.code,
+        });
+        observeReply(deps, failedSummary(attempt), cost, visitor.tenantId);
+      },
+      onSettled: async (summary) => {
+        if (replies.get(conversation.id) === stop) replies.delete(conversation.id);
+        const cost = deps.ledger.record({
+          ...summary,
+          tenantId: visitor.tenantId,
+          avatarId: visitor.avatarId,
+          visitorId: visitor.visitorId,
+          conversationId: conversation.id,
+          operation: 'chat',
+        });
+        observeReply(deps, summary, cost, visitor.tenantId);
+        await quotas.record(visitor, { tokens: summary.inputTokens + summary.outputTokens, costMicroUsd: cost });
+        if (!started) return;
+        // In the background, never delaying the reply: remember the turn, learn preferences,
+        // and fold old turns into the rolling summary once they fall out of the window.
+        void deps.memory.remember({
+          scope,
+          user: { id: started.id, content, createdAt: started.createdAt },
+          ...(summary.outcome === 'ok' && summary.text
+            ? { assistant: { id: summary.messageId, content: summary.text } }
+            : {}),
+          previous: history.slice(-4).map((m) => ({ id: m.id, role: m.role, content: m.content })),
+          names: { visitor: who.name ?? 'Visitor', avatar: profile.name },
+        });
+        if (!again || request.edited) void deps.memory.learnFromMessage(scope, content, started.id);
+        const long = history.length > SUMMARIZE_AFTER && primary.provider !== 'local';
+        if (dropped > 0 || long) summarizeLater(conversation, history, primary, counter);
+      },
+      conversationId: conversation.id,
+      history,
+      persona: prompt.system,
+      turnNote: prompt.turnNote,
+      visitorEmotion: visitorEmotion ?? null,
+      expressionFilter: empatheticExpression(visitorEmotion?.ekman),
+      content,
+      signal,
+      maxOutputTokens: MAX_OUTPUT_TOKENS,
+      log: deps.log,
+      onStarted: (stored) => {
+        started = stored;
+        if (tone.changes.length === 0) return;
+        const ref = { ...visitor, conversationId: conversation.id, messageId: stored.id };
+        store
+          .saveTone(ref, tone.state, tone.changes)
+          .catch((error: unknown) => deps.log('Saving the tone failed', error));
+      },
+    });
+    return c.body(body, 200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    });
+  }
+
+  /** Folds the oldest turns into the conversation's rolling summary, one run per conversation. */
+  function summarizeLater(
+    conversation: ConversationRef,
+    history: readonly TurnMessage[],
+    model: ChatModel,
+    counter: TokenCounter,
+  ) {
+    if (summarizing.has(conversation.id)) return;
+    const turns = selectTurnsToSummarize(history, KEEP_RECENT, { minBatch: SUMMARY_BATCH });
+    const last = turns.at(-1);
+    if (!last) return;
+    summarizing.add(conversation.id);
+    summarizeTurns({
+      model,
+      previousSummary: conversation.summary,
+      turns: turns.map((m) => ({ role: m.role, content: m.content })),
+      counter,
+      signal: AbortSignal.timeout(120_000),
+    })
+      .then((text) => store.saveSummary(conversation.id, text, last.seq))
+      .catch((error: unknown) => deps.log('Summarizing older turns failed; they stay verbatim', error))
+      .finally(() => summarizing.delete(conversation.id));
+  }
+}
+
+function isEmbeddingDetector(
+  detector: EmotionDetector,
+): detector is EmotionDetector & Pick<EmbeddingEmotionClassifier, 'classifyEmbedded'> {
+  return typeof (detector as Partial<EmbeddingEmotionClassifier>).classifyEmbedded === 'function';
+}
+
+function failedSummary(attempt: FailedAttempt): ReplySummary {
+  return {
+    messageId: '',
+    text: '',
+    provider: attempt.provider,
+    model: attempt.modelId,
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    outputTokens: 0,
+    latencyMs: attempt.latencyMs,
+    ttftMs: null,
+    outcome: 'error',
+    errorCode: attempt.error.code,
+    errorMessage: attempt.error.message,
+  };
+}
+
+/** Metrics and error groups for one finished model call. */
+function observeReply(deps: TurnReplierDeps, summary: ReplySummary, costMicroUsd: number, tenantId: string): void {
+  const labels = { provider: summary.provider, model: summary.model };
+  if (summary.ttftMs !== null) deps.metrics.timeToFirstToken.observe(labels, summary.ttftMs / 1000);
+  deps.metrics.tokens.inc({ ...labels, kind: 'input' }, summary.inputTokens - summary.cachedInputTokens);
+  deps.metrics.tokens.inc({ ...labels, kind: 'cached_input' }, summary.cachedInputTokens);
+  deps.metrics.tokens.inc({ ...labels, kind: 'output' }, summary.outputTokens);
+  deps.metrics.cost.inc(labels, costMicroUsd / 1e6);
+  if (summary.outcome === 'error') {
+    const code = summary.errorCode ?? 'upstream_error';
+    deps.metrics.upstreamErrors.inc({ provider: summary.provider, code });
+    void deps.errors.record({
+      kind: 'upstream',
+      code,
+      message: summary.errorMessage ?? code,
+      tenantId,
+      context: { provider: summary.provider, model: summary.model, latencyMs: Math.round(summary.latencyMs) },
+    });
+  }
+}
