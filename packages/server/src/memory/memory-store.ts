@@ -1,38 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Memory, MemoryCategory, MemoryChange, MemoryKind } from '@vibhava/protocol';
-import type { Database } from '../db/database.js';
-import { sqlRunner, type SqlRow, type SqlRunner, type SqlStep, type SqlValue } from '../db/sql-runner.js';
+import type { SqlRow, SqlStep } from '../db/sql-runner.js';
 import { newId } from '../ids.js';
+import { bumpScope, scopeArgs, scopeKey, scopeWhere, ScopeStore, type MemoryScope } from './memory-scope.js';
 import { blobToVector, vectorToBlob } from './vector-index.js';
 
-/**
- * Whose memories: one visitor of one avatar. Tenant knowledge lives in the same table with an
- * empty visitor (one avatar's) or an empty avatar and visitor (every avatar's).
- */
-export interface MemoryScope {
-  tenantId: string;
-  avatarId: string;
-  visitorId: string;
-}
-
-/** A visitor's own memories with the avatar their token names. */
-export function visitorScope(visitor: { tenantId: string; avatarId: string; visitorId: string }): MemoryScope {
-  return { tenantId: visitor.tenantId, avatarId: visitor.avatarId, visitorId: visitor.visitorId };
-}
-
-/** The scopes a visitor's search reads: their own memories, the avatar's and the tenant's knowledge. */
-export function readableScopes(scope: MemoryScope): MemoryScope[] {
-  const scopes = [scope];
-  if (scope.visitorId) scopes.push({ ...scope, visitorId: '' });
-  if (scope.avatarId) scopes.push({ tenantId: scope.tenantId, avatarId: '', visitorId: '' });
-  return scopes;
-}
-
-/** One FTS5 token naming the scope (alphanumeric, so the tokenizer keeps it whole). */
-export function scopeKey(scope: MemoryScope): string {
-  const digest = createHash('sha256').update(`${scope.tenantId}\n${scope.avatarId}\n${scope.visitorId}`).digest('hex');
-  return `s${digest.slice(0, 24)}`;
-}
+export { readableScopes, scopeKey, visitorScope, type MemoryScope, type ScopeState } from './memory-scope.js';
 
 export interface StoredMemory extends Memory {
   /** What keyword and vector search match on. */
@@ -58,13 +30,6 @@ export interface ChangeNote {
   actor: MemoryChange['actor'];
   reason?: string | null;
   sourceMessageIds?: string[];
-}
-
-export interface ScopeState {
-  revision: number;
-  epoch: number;
-  paused: boolean;
-  preferences: Record<string, unknown> | null;
 }
 
 /** What a search returns of a memory (kept in process per scope by the search cache). */
@@ -116,28 +81,6 @@ function toMemory(row: SqlRow): StoredMemory {
   };
 }
 
-function toState(row: SqlRow): ScopeState {
-  return {
-    revision: Number(row['revision']),
-    epoch: Number(row['epoch']),
-    paused: Boolean(row['paused']),
-    preferences: row['preferences'] ? (JSON.parse(String(row['preferences'])) as Record<string, unknown>) : null,
-  };
-}
-
-const scopeWhere = `tenant_id = ? AND avatar_id = ? AND visitor_id = ?`;
-const scopeArgs = (scope: MemoryScope): SqlValue[] => [scope.tenantId, scope.avatarId, scope.visitorId];
-
-/** Bumps the scope's revision (creating its row) and returns it; `erase` also bumps the epoch. */
-function bumpScope(scope: MemoryScope, erase = false): SqlStep {
-  return {
-    sql: `INSERT INTO memory_scopes (tenant_id, avatar_id, visitor_id, revision, epoch) VALUES (?, ?, ?, 1, ?)
-          ON CONFLICT (tenant_id, avatar_id, visitor_id) DO UPDATE SET revision = revision + 1, epoch = epoch + ?
-          RETURNING revision`,
-    args: [...scopeArgs(scope), erase ? 1 : 0, erase ? 1 : 0],
-  };
-}
-
 function historyStep(
   memoryId: string,
   event: MemoryChange['event'],
@@ -173,96 +116,11 @@ function historyStep(
  * change in `memory_history`, and one revision per scope that each write bumps in the same
  * transaction (several server instances' caches stay right by reading it).
  */
-export class MemoryStore {
-  readonly #sql: SqlRunner;
-
-  constructor(db: Database) {
-    this.#sql = sqlRunner(db.$client);
-  }
-
-  async state(scope: MemoryScope): Promise<ScopeState> {
-    const [row] = await this.#sql.all(
-      `SELECT revision, epoch, paused, preferences FROM memory_scopes WHERE ${scopeWhere}`,
-      scopeArgs(scope),
-    );
-    if (!row) return { revision: 0, epoch: 0, paused: false, preferences: null };
-    return toState(row);
-  }
-
-  /** The states of several scopes in one read, in their order. */
-  async states(scopes: readonly MemoryScope[]): Promise<ScopeState[]> {
-    if (scopes.length === 0) return [];
-    if (scopes.length === 1) return [await this.state(scopes[0]!)];
-    const rows = await this.#sql.all(
-      `SELECT tenant_id, avatar_id, visitor_id, revision, epoch, paused, preferences FROM memory_scopes
-       WHERE ${scopes.map(() => `(${scopeWhere})`).join(' OR ')}`,
-      scopes.flatMap(scopeArgs),
-    );
-    const found = new Map(
-      rows.map((row) => [
-        `${String(row['tenant_id'])}\n${String(row['avatar_id'])}\n${String(row['visitor_id'])}`,
-        row,
-      ]),
-    );
-    return scopes.map((scope) => {
-      const row = found.get(`${scope.tenantId}\n${scope.avatarId}\n${scope.visitorId}`);
-      return row ? toState(row) : { revision: 0, epoch: 0, paused: false, preferences: null };
-    });
-  }
-
-  async setPaused(scope: MemoryScope, paused: boolean): Promise<void> {
-    await this.#sql.write([
-      bumpScope(scope),
-      { sql: `UPDATE memory_scopes SET paused = ? WHERE ${scopeWhere}`, args: [paused ? 1 : 0, ...scopeArgs(scope)] },
-    ]);
-  }
-
-  async savePreferences(
-    scope: MemoryScope,
-    preferences: Record<string, unknown>,
-    changes: ReadonlyArray<{
-      field: string;
-      before: unknown;
-      after: unknown;
-      source: string;
-      reason: string | null;
-      messageId?: string | null;
-    }>,
-  ): Promise<void> {
-    const now = Date.now();
-    await this.#sql.write([
-      bumpScope(scope),
-      {
-        sql: `UPDATE memory_scopes SET preferences = ?, preferences_updated_at = ? WHERE ${scopeWhere}`,
-        args: [JSON.stringify(preferences), now, ...scopeArgs(scope)],
-      },
-      ...changes.map((change) => ({
-        sql: `INSERT INTO preference_changes (tenant_id, avatar_id, visitor_id, field, before, after, source, reason, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        args: [
-          ...scopeArgs(scope),
-          change.field,
-          JSON.stringify(change.before ?? null),
-          JSON.stringify(change.after ?? null),
-          change.source,
-          change.reason,
-          change.messageId ?? null,
-          now,
-        ],
-      })),
-    ]);
-  }
-
-  async preferenceHistory(scope: MemoryScope, limit = 100): Promise<SqlRow[]> {
-    return this.#sql.all(
-      `SELECT field, before, after, source, reason, created_at FROM preference_changes WHERE ${scopeWhere} ORDER BY seq DESC LIMIT ?`,
-      [...scopeArgs(scope), limit],
-    );
-  }
-
+export class MemoryStore extends ScopeStore {
   async insert(scope: MemoryScope, memory: NewMemory, note: ChangeNote): Promise<StoredMemory> {
     const id = newId('mem');
     const now = Date.now();
-    const [bump, rows] = await this.#sql.write([
+    const [bump, rows] = await this.sql.write([
       bumpScope(scope),
       {
         sql: `INSERT INTO memories (id, tenant_id, avatar_id, visitor_id, scope_key, revision, kind, category, text, importance, source_message_ids, search_text, embedding, embedding_model, status, occurred_at, created_at, updated_at)
@@ -308,7 +166,7 @@ export class MemoryStore {
     const sources = patch.sourceMessageIds
       ? [...new Set([...current.sourceMessageIds, ...patch.sourceMessageIds])]
       : current.sourceMessageIds;
-    const [, rows] = await this.#sql.write([
+    const [, rows] = await this.sql.write([
       bumpScope(scope),
       {
         sql: `UPDATE memories SET text = ?, search_text = ?, embedding = ?, embedding_model = ?, category = ?, importance = ?, source_message_ids = ?, updated_at = ?,
@@ -345,7 +203,7 @@ export class MemoryStore {
   async retire(scope: MemoryScope, id: string, note: ChangeNote): Promise<boolean> {
     const current = await this.get(scope, id);
     if (!current) return false;
-    await this.#sql.write([
+    await this.sql.write([
       bumpScope(scope),
       {
         sql: `UPDATE memories SET status = 'deleted', updated_at = ?, revision = (SELECT revision FROM memory_scopes WHERE ${scopeWhere})
@@ -362,7 +220,7 @@ export class MemoryStore {
    */
   async retireBySource(scope: MemoryScope, messageIds: readonly string[], note: ChangeNote): Promise<number> {
     if (messageIds.length === 0) return 0;
-    const rows = await this.#sql.all(
+    const rows = await this.sql.all(
       `SELECT id, kind, source_message_ids FROM memories WHERE ${scopeWhere} AND status = 'active'
        AND EXISTS (SELECT 1 FROM json_each(source_message_ids) WHERE value IN (${messageIds.map(() => '?').join(', ')}))`,
       [...scopeArgs(scope), ...messageIds],
@@ -382,7 +240,7 @@ export class MemoryStore {
    * with their pause switch and preferences where the signed-in visitor has none yet.
    */
   async moveVisitor(tenantId: string, from: string, to: string): Promise<number> {
-    const avatars = await this.#sql.all(
+    const avatars = await this.sql.all(
       `SELECT DISTINCT avatar_id FROM memories WHERE tenant_id = ? AND visitor_id = ?
        UNION SELECT avatar_id FROM memory_scopes WHERE tenant_id = ? AND visitor_id = ?`,
       [tenantId, from, tenantId, from],
@@ -392,7 +250,7 @@ export class MemoryStore {
       const avatarId = String(row['avatar_id']);
       const source = { tenantId, avatarId, visitorId: from };
       const target = { tenantId, avatarId, visitorId: to };
-      const [, , , rows] = await this.#sql.write([
+      const [, , , rows] = await this.sql.write([
         bumpScope(source, true),
         bumpScope(target, true),
         {
@@ -418,7 +276,7 @@ export class MemoryStore {
 
   /** Erases a memory and its history for good (the visitor deleted it). */
   async erase(scope: MemoryScope, id: string): Promise<boolean> {
-    const [, deleted] = await this.#sql.write([
+    const [, deleted] = await this.sql.write([
       bumpScope(scope, true),
       { sql: `DELETE FROM memories WHERE id = ? AND ${scopeWhere} RETURNING id`, args: [id, ...scopeArgs(scope)] },
     ]);
@@ -427,7 +285,7 @@ export class MemoryStore {
 
   /** Erases every memory of the scope, with their histories. */
   async eraseAll(scope: MemoryScope): Promise<number> {
-    const [, deleted] = await this.#sql.write([
+    const [, deleted] = await this.sql.write([
       bumpScope(scope, true),
       { sql: `DELETE FROM memories WHERE ${scopeWhere} RETURNING status`, args: scopeArgs(scope) },
     ]);
@@ -435,7 +293,7 @@ export class MemoryStore {
   }
 
   async get(scope: MemoryScope, id: string): Promise<StoredMemory | null> {
-    const [row] = await this.#sql.all(
+    const [row] = await this.sql.all(
       `SELECT ${COLUMNS} FROM memories WHERE id = ? AND ${scopeWhere} AND status = 'active'`,
       [id, ...scopeArgs(scope)],
     );
@@ -446,7 +304,7 @@ export class MemoryStore {
   async byIds(scopes: readonly MemoryScope[], ids: readonly string[]): Promise<StoredMemory[]> {
     if (ids.length === 0) return [];
     // By primary key only (the planner would otherwise walk the scope's index); scoped here.
-    const rows = await this.#sql.all(
+    const rows = await this.sql.all(
       `SELECT ${COLUMNS}, scope_key FROM memories WHERE id IN (${ids.map(() => '?').join(', ')}) AND status = 'active'`,
       ids,
     );
@@ -460,7 +318,7 @@ export class MemoryStore {
     options: { kinds?: readonly MemoryKind[]; limit?: number } = {},
   ): Promise<StoredMemory[]> {
     const kinds = options.kinds ?? ['fact', 'episode'];
-    const rows = await this.#sql.all(
+    const rows = await this.sql.all(
       `SELECT ${COLUMNS} FROM memories WHERE ${scopeWhere} AND status = 'active' AND kind IN (${kinds.map(() => '?').join(', ')})
        ORDER BY seq DESC LIMIT ?`,
       [...scopeArgs(scope), ...kinds, options.limit ?? 500],
@@ -469,7 +327,7 @@ export class MemoryStore {
   }
 
   async count(scope: MemoryScope): Promise<number> {
-    const [row] = await this.#sql.all(
+    const [row] = await this.sql.all(
       `SELECT count(*) AS n FROM memories WHERE ${scopeWhere} AND status = 'active'`,
       scopeArgs(scope),
     );
@@ -478,12 +336,12 @@ export class MemoryStore {
 
   /** A memory's changes, oldest first; null when the memory is not in the scope (deleted ones included). */
   async history(scope: MemoryScope, id: string): Promise<MemoryChange[] | null> {
-    const [owner] = await this.#sql.all(`SELECT id FROM memories WHERE id = ? AND ${scopeWhere}`, [
+    const [owner] = await this.sql.all(`SELECT id FROM memories WHERE id = ? AND ${scopeWhere}`, [
       id,
       ...scopeArgs(scope),
     ]);
     if (!owner) return null;
-    const rows = await this.#sql.all(
+    const rows = await this.sql.all(
       `SELECT event, before, after, actor, reason, source_message_ids, created_at FROM memory_history WHERE memory_id = ? ORDER BY seq`,
       [id],
     );
@@ -503,7 +361,7 @@ export class MemoryStore {
    * rows come without their text and vector.
    */
   async vectorsSince(scope: MemoryScope, revision: number): Promise<VectorRow[]> {
-    const rows = await this.#sql.all(
+    const rows = await this.sql.all(
       `SELECT id, revision, status, CASE WHEN status = 'active' THEN embedding END AS embedding,
          CASE WHEN status = 'active' THEN search_text END AS search_text, kind, category,
          CASE WHEN status = 'active' THEN text END AS text, importance, source_message_ids, occurred_at
@@ -540,7 +398,7 @@ export class MemoryStore {
     if (terms.length === 0) return [];
     const scopeTokens = scopes.map((scope) => `"${scopeKey(scope)}"`).join(' OR ');
     const match = `scope_key : (${scopeTokens}) AND search_text : (${terms.map((term) => `"${term.replaceAll('"', '')}"`).join(' OR ')})`;
-    const rows = await this.#sql.all(
+    const rows = await this.sql.all(
       `SELECT m.id AS id, bm25(memories_fts, 1.0, 0.0) AS rank FROM memories_fts JOIN memories m ON m.seq = memories_fts.rowid
        WHERE memories_fts MATCH ? AND m.status = 'active' ORDER BY rank LIMIT ?`,
       [match, limit],
