@@ -310,7 +310,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
           previous: history.slice(-4).map((m) => ({ id: m.id, role: m.role, content: m.content })),
           names: { visitor: who.name ?? 'Visitor', avatar: profile.name },
         });
-        if (!again || request.edited) void deps.memory.learnFromMessage(scope, content, started.id);
+        if (!again || request.edited) void deps.memory.preferences.learnFromMessage(scope, content, started.id);
         const long = history.length > SUMMARIZE_AFTER && primary.provider !== 'local';
         if (dropped > 0 || long) summarizeLater(conversation, history, primary, counter);
       },

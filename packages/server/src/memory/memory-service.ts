@@ -2,10 +2,8 @@ import type {
   CreateMemoryRequest,
   Memory,
   MemoryChange,
-  PreferenceChange,
   PreferenceProfile,
   UpdateMemoryRequest,
-  UpdatePreferencesRequest,
 } from '@vibhava/protocol';
 import type { Database } from '../db/database.js';
 import type { EmbeddingModel } from '../embeddings/embedding-model.js';
@@ -18,7 +16,8 @@ import {
   type SearchQuery,
 } from './memory-search.js';
 import { MemoryStore, type MemoryScope, type NewMemory, type StoredMemory } from './memory-store.js';
-import { applyVisitorEdit, EMPTY_PREFERENCES, learnFromFeedback, learnFromMessage } from './preference-learner.js';
+import { EMPTY_PREFERENCES } from './preference-learner.js';
+import { PreferenceService } from './preference-service.js';
 
 /** A finished turn for the memory pipeline: the visitor's message and the avatar's reply. */
 export interface TurnToRemember {
@@ -65,6 +64,8 @@ const EPISODE_DISPLAY_CHARS = 1000;
  */
 export class MemoryService {
   readonly store: MemoryStore;
+  /** The visitor's preference profile: read, edited, learned (in the scope's queue). */
+  readonly preferences: PreferenceService;
   readonly #search: MemorySearch;
   readonly #options: MemoryServiceOptions;
   readonly #queues = new Map<string, Promise<void>>();
@@ -78,6 +79,11 @@ export class MemoryService {
       ...(options.cacheBytes === undefined ? {} : { maxBytes: options.cacheBytes }),
     });
     this.#search = new MemorySearch(this.store, cache);
+    this.preferences = new PreferenceService(
+      this.store,
+      (scope, task) => this.#enqueue(scope, task),
+      () => this.enabled,
+    );
   }
 
   get enabled(): boolean {
@@ -221,70 +227,6 @@ export class MemoryService {
 
   setPaused(scope: MemoryScope, paused: boolean): Promise<void> {
     return this.store.setPaused(scope, paused);
-  }
-
-  async preferences(scope: MemoryScope): Promise<{ preferences: PreferenceProfile; history: PreferenceChange[] }> {
-    const [state, history] = await Promise.all([this.store.state(scope), this.store.preferenceHistory(scope)]);
-    return {
-      preferences: { ...EMPTY_PREFERENCES, ...(state.preferences as Partial<PreferenceProfile> | null) },
-      history: history.map((row) => ({
-        field: row['field'] as PreferenceChange['field'],
-        before: parseJson(row['before']),
-        after: parseJson(row['after']),
-        source: row['source'] as PreferenceChange['source'],
-        reason: (row['reason'] as string | null) ?? null,
-        at: new Date(Number(row['created_at'])).toISOString(),
-      })),
-    };
-  }
-
-  async editPreferences(scope: MemoryScope, edit: UpdatePreferencesRequest) {
-    const current = (await this.preferences(scope)).preferences;
-    const { profile, changes } = applyVisitorEdit(current, edit, new Date().toISOString());
-    if (changes.length > 0) await this.store.savePreferences(scope, profile, changes);
-    return this.preferences(scope);
-  }
-
-  /** Learns reply-length, formality, language and topic preferences from a visitor's message. */
-  learnFromMessage(scope: MemoryScope, text: string, messageId: string): Promise<void> {
-    if (!this.enabled) return Promise.resolve();
-    return this.#enqueue(scope, async () => {
-      const state = await this.store.state(scope);
-      if (state.paused) return;
-      const current = { ...EMPTY_PREFERENCES, ...(state.preferences as Partial<PreferenceProfile> | null) };
-      const { profile, changes } = learnFromMessage(current, text, new Date().toISOString());
-      if (changes.length > 0) {
-        await this.store.savePreferences(
-          scope,
-          profile,
-          changes.map((change) => ({ ...change, messageId })),
-        );
-      }
-    });
-  }
-
-  /** Learns from a thumbs up / down and its reason, with the conversation's recent reasons. */
-  learnFromFeedback(
-    scope: MemoryScope,
-    vote: { rating: 'up' | 'down'; reason?: string; recentReasons: string[]; messageId: string },
-  ): Promise<void> {
-    return this.#enqueue(scope, async () => {
-      const state = await this.store.state(scope);
-      if (state.paused) return;
-      const current = { ...EMPTY_PREFERENCES, ...(state.preferences as Partial<PreferenceProfile> | null) };
-      const { profile, changes } = learnFromFeedback(
-        current,
-        { rating: vote.rating, ...(vote.reason ? { reason: vote.reason } : {}), recentReasons: vote.recentReasons },
-        new Date().toISOString(),
-      );
-      if (changes.length > 0) {
-        await this.store.savePreferences(
-          scope,
-          profile,
-          changes.map((change) => ({ ...change, messageId: vote.messageId })),
-        );
-      }
-    });
   }
 
   async #remember(turn: TurnToRemember): Promise<void> {
@@ -461,13 +403,4 @@ function dotProduct(a: Float32Array, b: Float32Array): number {
   let sum = 0;
   for (let index = 0; index < a.length; index++) sum += a[index]! * b[index]!;
   return sum;
-}
-
-function parseJson(value: unknown): unknown {
-  if (typeof value !== 'string') return value ?? null;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
 }

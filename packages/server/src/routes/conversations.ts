@@ -76,7 +76,7 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
         // The reasons before this vote: a single vote never changes a preference on its own.
         const earlier = await feedback.recent(conversation.id, FEEDBACK_WINDOW);
         const stored = await feedback.rate(conversation.id, messageId, vote);
-        void deps.memory.learnFromFeedback(visitorScope(c.var.visitor), {
+        void deps.memory.preferences.learnFromFeedback(visitorScope(c.var.visitor), {
           rating: vote.rating,
           ...(vote.reason ? { reason: vote.reason } : {}),
           recentReasons: earlier.filter((v) => v.messageId !== messageId && v.reason).map((v) => v.reason!),

@@ -171,8 +171,8 @@ export function memoryRoutes({ tokens, memory }: MemoryRouteDeps) {
 export function preferenceRoutes({ tokens, memory }: MemoryRouteDeps) {
   return new Hono<AppEnv>()
     .use('*', visitorAuth(tokens))
-    .get('/', async (c) => c.json(await memory.preferences(visitorScope(c.var.visitor)), 200))
+    .get('/', async (c) => c.json(await memory.preferences.get(visitorScope(c.var.visitor)), 200))
     .patch('/', validate('json', UpdatePreferencesRequestSchema), async (c) =>
-      c.json(await memory.editPreferences(visitorScope(c.var.visitor), c.req.valid('json')), 200),
+      c.json(await memory.preferences.edit(visitorScope(c.var.visitor), c.req.valid('json')), 200),
     );
 }
