@@ -10,12 +10,12 @@ import type { EmbeddingModel } from '../embeddings/embedding-model.js';
 import type { ExistingMemory, ExtractionTurn, MemoryDecision, MemoryExtractor } from './extraction-types.js';
 import {
   MemorySearch,
-  MemoryVectorCache,
+  MemoryScopeCache,
   type RetrievedMemory,
   type SearchOptions,
   type SearchQuery,
 } from './memory-search.js';
-import { MemoryStore, type MemoryScope, type NewMemory, type StoredMemory } from './memory-store.js';
+import { MemoryStore, readableScopes, type MemoryScope, type NewMemory, type StoredMemory } from './memory-store.js';
 import { EMPTY_PREFERENCES } from './preference-learner.js';
 import { PreferenceService } from './preference-service.js';
 
@@ -74,7 +74,7 @@ export class MemoryService {
   constructor(options: MemoryServiceOptions) {
     this.#options = options;
     this.store = new MemoryStore(options.db);
-    const cache = new MemoryVectorCache(this.store, {
+    const cache = new MemoryScopeCache(this.store, {
       dimensions: options.dimensions ?? 384,
       ...(options.cacheBytes === undefined ? {} : { maxBytes: options.cacheBytes }),
     });
@@ -127,9 +127,9 @@ export class MemoryService {
 
   /** The memories that best fit the query, for a reply's context; none while memory is paused. */
   async retrieve(scope: MemoryScope, query: SearchQuery, options: SearchOptions): Promise<RetrievedMemory[]> {
-    const state = await this.store.state(scope);
-    if (state.paused) return [];
-    return this.#search.search(scope, query, options);
+    const states = await this.store.states(readableScopes(scope));
+    if (states[0]!.paused) return [];
+    return this.#search.search(scope, query, { ...options, states });
   }
 
   /**
@@ -142,10 +142,12 @@ export class MemoryService {
     options: SearchOptions,
   ): Promise<{ memories: RetrievedMemory[]; preferences: PreferenceProfile | null; paused: boolean }> {
     if (!this.enabled) return { memories: [], preferences: null, paused: false };
-    const state = await this.store.state(scope);
+    // One read of the visitor's scope and the knowledge scopes serves the pause check and search.
+    const states = await this.store.states(readableScopes(scope));
+    const state = states[0]!;
     if (state.paused) return { memories: [], preferences: null, paused: true };
     // Searched even when the visitor has no memories yet: the avatar's and tenant's knowledge count.
-    const memories = await this.#search.search(scope, query, options);
+    const memories = await this.#search.search(scope, query, { ...options, states });
     const preferences = state.preferences
       ? { ...EMPTY_PREFERENCES, ...(state.preferences as Partial<PreferenceProfile>) }
       : null;
