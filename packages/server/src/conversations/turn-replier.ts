@@ -225,6 +225,9 @@ export function createTurnReplier(deps: TurnReplierDeps) {
     const stop = new AbortController();
     replies.set(conversation.id, stop);
     const signal = AbortSignal.any([c.req.raw.signal, stop.signal]);
+    const forgetStop = () => {
+      if (replies.get(conversation.id) === stop) replies.delete(conversation.id);
+    };
     const body = await createReplyStream({
       store,
       model,
@@ -287,7 +290,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
         observeReply(deps, failedSummary(attempt), cost, visitor.tenantId);
       },
       onSettled: async (summary) => {
-        if (replies.get(conversation.id) === stop) replies.delete(conversation.id);
+        forgetStop();
         const cost = deps.ledger.record({
           ...summary,
           tenantId: visitor.tenantId,
@@ -332,6 +335,10 @@ export function createTurnReplier(deps: TurnReplierDeps) {
           .saveTone(ref, tone.state, tone.changes)
           .catch((error: unknown) => deps.log('Saving the tone failed', error));
       },
+    }).catch((error: unknown) => {
+      // The turn could not be stored: nothing is being written that a stop could end.
+      forgetStop();
+      throw error;
     });
     return c.body(body, 200, {
       'content-type': 'text/event-stream; charset=utf-8',
