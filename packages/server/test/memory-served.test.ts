@@ -156,12 +156,22 @@ describe('long-term memory over HTTP', () => {
     const id = await newConversation(h.server, token);
     const trace = traceOf(await say(token, id, 'My name is Olu and I am allergic to peanuts.'))!;
     expect(trace).toMatchObject({ memoryPaused: true, memories: [] });
-    await new Promise((resolve) => setTimeout(resolve, 300));
     const list = await memories(token);
     expect(list.paused).toBe(true);
-    expect(list.memories).toHaveLength(1);
     await api(h.server, '/v1/memories/settings', { method: 'PUT', body: { paused: false }, token });
     expect((await memories(token)).paused).toBe(false);
+    // Turns are remembered in order, one visitor at a time: once the next turn shows, the paused
+    // one has been passed over for good.
+    await say(token, id, 'I work as a carpenter.');
+    const after = await eventually(
+      () => memories(token),
+      (value) => value.memories.some((m) => m.kind === 'episode'),
+    );
+    expect(after.memories.filter((m) => m.kind === 'episode').map((m) => m.text)).toEqual([
+      expect.stringContaining('carpenter'),
+    ]);
+    expect(after.memories.some((m) => /Olu/.test(m.text))).toBe(false);
+    expect(after.memories.map((m) => m.text)).toContain('I am allergic to peanuts.');
   });
 
   it('never shows one visitor, avatar or tenant another’s memories', async () => {
