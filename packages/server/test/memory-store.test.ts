@@ -7,7 +7,7 @@ import { openDatabase, type Database } from '../src/db/database.js';
 import { tenants } from '../src/db/schema.js';
 import { loadSharedEmbeddingModel } from '../src/embeddings/index.js';
 import { HeuristicMemoryExtractor } from '../src/memory/heuristic-extractor.js';
-import { MemorySearch, MemoryVectorCache } from '../src/memory/memory-search.js';
+import { MemoryScopeCache, MemorySearch } from '../src/memory/memory-search.js';
 import { MemoryService, type TurnToRemember } from '../src/memory/memory-service.js';
 import { MemoryStore, readableScopes, type MemoryScope, type NewMemory } from '../src/memory/memory-store.js';
 
@@ -50,7 +50,7 @@ async function freshDatabase() {
 
 /** One "server instance": a store, its vector cache and search over one connection. */
 function instance(db: Database, maxBytes?: number, store = new MemoryStore(db)) {
-  const cache = new MemoryVectorCache(store, { dimensions: DIMS, ...(maxBytes === undefined ? {} : { maxBytes }) });
+  const cache = new MemoryScopeCache(store, { dimensions: DIMS, ...(maxBytes === undefined ? {} : { maxBytes }) });
   return { store, cache, search: new MemorySearch(store, cache) };
 }
 type Instance = ReturnType<typeof instance>;
