@@ -145,7 +145,20 @@ describe('VectorIndex', () => {
     index.add('a', new Float32Array(16).fill(0.25));
     expect(() => index.search(new Float32Array(32), 1)).toThrow(RangeError);
     expect(() => index.key(1)).toThrow(RangeError);
+    expect(() => index.vector(1)).toThrow(RangeError);
     expect(() => new VectorIndex(10)).toThrow(RangeError);
+  });
+
+  it('hands back a copy of a row’s vector, unchanged after the index grows', () => {
+    const index = new VectorIndex(8, 1);
+    const first = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+    index.add('a', first);
+    for (let row = 0; row < 100; row++) index.add(`b${row}`, new Float32Array(8).fill(row));
+    const copy = index.vector(0);
+    expect([...copy]).toEqual([...first]);
+    copy[0] = 99;
+    expect(index.vector(0)[0]).toBe(1);
+    expect([...index.vector(100)]).toEqual(new Array(8).fill(99));
   });
 });
 

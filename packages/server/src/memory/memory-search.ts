@@ -86,6 +86,32 @@ export class MemorySearch {
     private readonly cache: MemoryScopeCache,
   ) {}
 
+  /**
+   * The memories among `ids` that belong to `scope` itself (not the knowledge it reads), each with
+   * its cosine similarity to `vector` (0 without a vector on either side).
+   */
+  async similarity(
+    scope: MemoryScope,
+    ids: readonly string[],
+    vector: Float32Array | null,
+  ): Promise<Map<string, number>> {
+    const cached = await this.cache.index(scope, await this.store.state(scope));
+    const scores = new Map<string, number>();
+    for (const id of ids) {
+      const row = cached.rows.get(id);
+      if (row === undefined) continue;
+      if (row < 0 || !vector) {
+        scores.set(id, 0);
+        continue;
+      }
+      const stored = cached.index.vector(row);
+      let dot = 0;
+      for (let index = 0; index < stored.length; index++) dot += stored[index]! * vector[index]!;
+      scores.set(id, dot);
+    }
+    return scores;
+  }
+
   async search(scope: MemoryScope, query: SearchQuery, options: SearchOptions): Promise<RetrievedMemory[]> {
     const weights = { ...DEFAULT_WEIGHTS, ...options.weights };
     const candidates = options.candidates ?? Math.max(50, options.k * 5);

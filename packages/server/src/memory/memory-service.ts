@@ -293,20 +293,28 @@ export class MemoryService {
         { text, vector },
         { k: 30, weights: { keyword: vector ? 0.5 : 1, importance: 0, recency: 0 }, collapseSources: false },
       );
+      // The extractor compares facts with facts (the stored vector of a fact is its text's).
       const facts = hits.filter((hit) => hit.kind === 'fact').slice(0, 10);
-      const rows = await this.store.byIds(
-        [scope],
+      const own = await this.#search.similarity(
+        scope,
         facts.map((fact) => fact.id),
+        vector,
       );
-      const model = vector ? await this.embeddingModel() : null;
-      const vectors = model ? await model.embed(rows.map((row) => row.text)) : [];
-      rows.forEach((row, index) => {
-        const score = vector && vectors[index] ? dotProduct(vector, vectors[index]) : 0;
-        const existing = best.get(row.id);
+      for (const fact of facts) {
+        // Only the visitor's own facts: tenant knowledge is not the extractor's to change.
+        const score = own.get(fact.id);
+        if (score === undefined) continue;
+        const existing = best.get(fact.id);
         if (!existing || existing.score < score) {
-          best.set(row.id, { id: row.id, text: row.text, category: row.category, importance: row.importance, score });
+          best.set(fact.id, {
+            id: fact.id,
+            text: fact.text,
+            category: fact.category,
+            importance: fact.importance,
+            score,
+          });
         }
-      });
+      }
     }
     return [...best.values()].sort((a, b) => b.score - a.score).slice(0, 10);
   }
@@ -399,10 +407,4 @@ function keyOf(scope: MemoryScope): string {
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-function dotProduct(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let index = 0; index < a.length; index++) sum += a[index]! * b[index]!;
-  return sum;
 }

@@ -74,6 +74,12 @@ export class VectorIndex {
     return this.#memory.buffer.byteLength;
   }
 
+  /** A copy of the row's vector. */
+  vector(row: number): Float32Array {
+    if (row < 0 || row >= this.#size) throw new RangeError(`no row ${row}`);
+    return this.#floats.slice(row * this.dimensions, (row + 1) * this.dimensions);
+  }
+
   key(row: number): string {
     const key = this.#keys[row];
     if (key === undefined) throw new RangeError(`no row ${row}`);
