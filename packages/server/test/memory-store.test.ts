@@ -620,3 +620,37 @@ describe('MemoryService with the real embedding model and the heuristic extracto
     expect(memories.map((m) => m.text)).toEqual(['Returns are free within 30 days']);
   });
 });
+
+describe('MemoryService when the embedding model fails', () => {
+  it('still remembers the turn and finds it by keyword, and says why in the log', async () => {
+    const { db } = await freshDatabase();
+    const logged: string[] = [];
+    const broken = {
+      id: 'broken',
+      dimensions: DIMS,
+      embed: () => Promise.reject(new Error('the ONNX session is gone')),
+      close: () => Promise.resolve(),
+    };
+    const service = new MemoryService({
+      db,
+      embeddings: () => Promise.resolve(broken),
+      extractor: new HeuristicMemoryExtractor(),
+      log: (message) => logged.push(message),
+    });
+    const scope = scopeOf(T1, 'avt_broken', 'vis_broken');
+    expect(await service.embed('anything')).toBeNull();
+    await service.remember({
+      scope,
+      user: {
+        id: 'msg_b1',
+        content: 'I restore vintage motorcycles on weekends.',
+        createdAt: new Date().toISOString(),
+      },
+      assistant: { id: 'msg_b2', content: 'That sounds like a rewarding hobby!' },
+    });
+    const { memories } = await service.contextFor(scope, { text: 'motorcycles', vector: null }, { k: 5 });
+    expect(memories.map((m) => m.kind)).toContain('episode');
+    expect(memories[0]!.sourceMessageIds).toEqual(['msg_b1', 'msg_b2']);
+    expect(logged.some((line) => line.startsWith('Embedding a text failed'))).toBe(true);
+  });
+});

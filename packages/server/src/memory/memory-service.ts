@@ -103,11 +103,17 @@ export class MemoryService {
     return this.#embeddingModel;
   }
 
+  /** The text's vector; null without a model, or when embedding fails (logged): keywords still work. */
   async embed(text: string): Promise<Float32Array | null> {
     const model = await this.embeddingModel();
     if (!model) return null;
-    const [vector] = await model.embed([text]);
-    return vector ?? null;
+    try {
+      const [vector] = await model.embed([text]);
+      return vector ?? null;
+    } catch (error) {
+      this.#options.log?.('Embedding a text failed; this search uses keywords only', error);
+      return null;
+    }
   }
 
   /**
