@@ -303,6 +303,38 @@ describe('regenerate, edit and stop', () => {
     expect(episodes[0]!.sourceMessageIds[0]).toBe(start.userMessage.id);
   });
 
+  it('keeps the old reply when writing it again fails', async () => {
+    const own = await startHarness();
+    try {
+      const { token } = await startSession(own.server);
+      const id = await newConversation(own.server, token);
+      const first = await collectParts(
+        await api(own.server, `/v1/conversations/${id}/messages`, { body: { content: 'Name a river.' }, token }),
+      );
+      const kept = (first.at(-1) as { message: { id: string; content: string } }).message;
+      await own.upstream.close();
+      const again = await collectParts(
+        await api(own.server, `/v1/conversations/${id}/regenerate`, { body: {}, token }),
+      );
+      expect(again.some((part) => part.type === 'error')).toBe(true);
+      const listed = await eventually(
+        async () =>
+          (
+            (await (await api(own.server, `/v1/conversations/${id}/messages`, { token })).json()) as {
+              messages: Array<{ id: string; role: string; content: string }>;
+            }
+          ).messages,
+        (messages) => messages.length === 2,
+      );
+      expect(listed.map((m) => [m.role, m.id, m.content])).toEqual([
+        ['user', expect.any(String), 'Name a river.'],
+        ['assistant', kept.id, kept.content],
+      ]);
+    } finally {
+      await own.close().catch(() => {});
+    }
+  });
+
   it('edits only the last visitor message and answers it again', async () => {
     const { token } = await startSession(h.server);
     const id = await newConversation(h.server, token);

@@ -75,6 +75,11 @@ export interface ReplyStreamOptions {
   onStarted?: (userMessage: Message) => void;
   /** Called once the reply is stored, with what the call used and how it went (ledger, budgets). */
   onSettled?: (summary: ReplySummary) => Promise<void>;
+  /**
+   * Called after the reply is stored and before `finish` is sent, with its status: what must be
+   * true by the time the visitor sees the reply end (a replaced reply gone).
+   */
+  beforeFinish?: (reply: { messageId: string; status: Message['status'] }) => Promise<void>;
 }
 
 /**
@@ -214,6 +219,9 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
           emotion: final.emotion,
         };
       }
+      await options
+        .beforeFinish?.({ messageId: assistantId, status: message.status })
+        .catch((failure: unknown) => options.log?.('Finishing the reply failed', failure));
       send({ type: 'finish', message, finishReason });
       try {
         controller.close();

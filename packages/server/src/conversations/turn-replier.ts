@@ -200,16 +200,16 @@ export function createTurnReplier(deps: TurnReplierDeps) {
       }
       model = new ScriptedChatModel(avatar.limitMessage ?? DEFAULT_LIMIT_MESSAGE);
     }
-    // Answering again: the old reply (and its memories) go; an edit rewrites the message first.
+    // Answering again: an edit rewrites the message first. The old reply (and what memory drew
+    // from it) goes once a new one exists. When a regenerated reply fails outright, the old reply
+    // stays and the failed one goes instead (after an edit the old reply answered another text).
     let userMessage: Message | undefined;
+    const oldReplies = again?.after.map((m) => m.id) ?? [];
     if (again) {
-      const replaced = again.after.map((m) => m.id);
-      await store.deleteMessages(conversation.id, replaced);
       if (request.edited) {
         await store.editMessage(conversation.id, again.user.id, content, visitorEmotion ?? null);
-        replaced.push(again.user.id);
+        void deps.memory.forgetMessages(scope, [again.user.id]);
       }
-      if (replaced.length > 0) void deps.memory.forgetMessages(scope, replaced);
       const { seq: _seq, ...stored } = again.user;
       userMessage = { ...stored, content, emotion: visitorEmotion ?? stored.emotion ?? null };
     }
@@ -221,6 +221,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
     });
     let dropped = 0;
     let started: Message | undefined;
+    let keptOldReply = false;
     const inHistory = new Set([...history.map((m) => m.id), ...(again ? [again.user.id] : [])]);
     const stop = new AbortController();
     replies.set(conversation.id, stop);
@@ -289,6 +290,13 @@ export function createTurnReplier(deps: TurnReplierDeps) {
         });
         observeReply(deps, failedSummary(attempt), cost, visitor.tenantId);
       },
+      beforeFinish: async ({ messageId, status }) => {
+        if (oldReplies.length === 0) return;
+        const failed = status === 'error' && !request.edited;
+        keptOldReply = failed;
+        await store.deleteMessages(conversation.id, failed ? [messageId] : oldReplies);
+        if (!failed) void deps.memory.forgetMessages(scope, oldReplies);
+      },
       onSettled: async (summary) => {
         forgetStop();
         const cost = deps.ledger.record({
@@ -301,7 +309,8 @@ export function createTurnReplier(deps: TurnReplierDeps) {
         });
         observeReply(deps, summary, cost, visitor.tenantId);
         await quotas.record(visitor, { tokens: summary.inputTokens + summary.outputTokens, costMicroUsd: cost });
-        if (!started) return;
+        // A failed regeneration left the old reply, and its turn is remembered already.
+        if (!started || keptOldReply) return;
         // In the background, never delaying the reply: remember the turn, learn preferences,
         // and fold old turns into the rolling summary once they fall out of the window.
         void deps.memory.remember({
