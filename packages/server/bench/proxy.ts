@@ -4,6 +4,8 @@
  * streams at once: time to first token and total time, direct vs through VibhavaFusion (visitor
  * token, origin check, rate limits, a budget, message storage and the usage ledger all on) vs
  * through @portkey-ai/gateway; and requests/s of our hot path ÷ a bare node:http proxy.
+ * Two floors run beside them: the bare node:http proxy, and a Hono + `openai` relay (the stack
+ * the server is built on, doing nothing else), so what any proxy, and our stack, costs is known.
  *
  * The paths take turns (one request each, round after round; throughput in alternating slices),
  * so a machine whose load changes during the run shifts them alike. Where /proc exists, the CPU
@@ -176,6 +178,7 @@ async function throughput(
 try {
   const { url: upstream } = await start(['--import', 'tsx', join(here, 'proxy/upstream.ts')]);
   const bare = await start(['--import', 'tsx', join(here, 'proxy/bare-proxy.ts'), upstream]);
+  const relay = await start(['--import', 'tsx', join(here, 'proxy/hono-relay.ts'), upstream]);
   const oursServer = await start(
     [
       ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : []),
@@ -263,6 +266,8 @@ try {
     });
   const viaBare = () =>
     timed(`${bare.url}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chatBody });
+  const viaRelay = () =>
+    timed(`${relay.url}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chatBody });
   const viaPortkey = () =>
     timed(`${portkey}/v1/chat/completions`, {
       method: 'POST',
@@ -281,17 +286,20 @@ try {
       body: JSON.stringify({ content: 'hello there friend' }),
     });
 
-  const [directRun, oursRun, portkeyRun] = (await series([direct, viaOurs(await conversation()), viaPortkey])) as [
-    Series,
-    Series,
-    Series,
-  ];
+  const [directRun, oursRun, portkeyRun, bareRun, relayRun] = (await series([
+    direct,
+    viaOurs(await conversation()),
+    viaPortkey,
+    viaBare,
+    viaRelay,
+  ])) as [Series, Series, Series, Series, Series];
 
   const workers = await Promise.all(Array.from({ length: 8 }, () => conversation()));
-  const [bareThroughput, oursThroughput] = (await throughput([
+  const [bareThroughput, oursThroughput, relayThroughput] = (await throughput([
     { pid: bare.pid, makeRequest: () => viaBare },
     { pid: oursServer.pid, makeRequest: (worker) => viaOurs(workers[worker]!) },
-  ])) as [Throughput, Throughput];
+    { pid: relay.pid, makeRequest: () => viaRelay },
+  ])) as [Throughput, Throughput, Throughput];
   const bareRps = bareThroughput.requestsPerSecond;
   const oursRps = oursThroughput.requestsPerSecond;
 
@@ -304,6 +312,8 @@ try {
   const d = stats(directRun);
   const o = stats(oursRun);
   const p = stats(portkeyRun);
+  const b = stats(bareRun);
+  const r = stats(relayRun);
   const round = (x: number) => Number(x.toFixed(3));
   const result = {
     bench: 'proxy',
@@ -311,14 +321,26 @@ try {
     direct: { ...Object.fromEntries(Object.entries(d).map(([k, v]) => [k, round(v)])) },
     ours: { ...Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v)])) },
     portkey: { ...Object.fromEntries(Object.entries(p).map(([k, v]) => [k, round(v)])) },
+    bare: { ...Object.fromEntries(Object.entries(b).map(([k, v]) => [k, round(v)])) },
+    honoRelay: { ...Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v)])) },
     overheadMs: {
       oursTtftP50: round(o.ttftP50 - d.ttftP50),
       oursTtftP99: round(o.ttftP99 - d.ttftP99),
       portkeyTtftP50: round(p.ttftP50 - d.ttftP50),
       portkeyTtftP99: round(p.ttftP99 - d.ttftP99),
+      bareTtftP50: round(b.ttftP50 - d.ttftP50),
+      bareTtftP99: round(b.ttftP99 - d.ttftP99),
+      honoRelayTtftP50: round(r.ttftP50 - d.ttftP50),
+      honoRelayTtftP99: round(r.ttftP99 - d.ttftP99),
     },
     oursOverPortkeyP50: round((o.ttftP50 - d.ttftP50) / (p.ttftP50 - d.ttftP50)),
-    requestsPerSecond: { bare: round(bareRps), ours: round(oursRps), ratio: round(oursRps / bareRps) },
+    requestsPerSecond: {
+      bare: round(bareRps),
+      ours: round(oursRps),
+      ratio: round(oursRps / bareRps),
+      honoRelay: round(relayThroughput.requestsPerSecond),
+      honoRelayRatio: round(relayThroughput.requestsPerSecond / bareRps),
+    },
     cpuMsPerRequest:
       bareThroughput.cpuMsPerRequest === undefined || oursThroughput.cpuMsPerRequest === undefined
         ? null
@@ -326,6 +348,12 @@ try {
             bare: round(bareThroughput.cpuMsPerRequest),
             ours: round(oursThroughput.cpuMsPerRequest),
             ratio: round(oursThroughput.cpuMsPerRequest / bareThroughput.cpuMsPerRequest),
+            ...(relayThroughput.cpuMsPerRequest === undefined
+              ? {}
+              : {
+                  honoRelay: round(relayThroughput.cpuMsPerRequest),
+                  honoRelayRatio: round(relayThroughput.cpuMsPerRequest / bareThroughput.cpuMsPerRequest),
+                }),
           },
     targets: { overheadP50Ms: 0.5, overheadP99Ms: 1.5, oursOverPortkey: 0.5, rpsRatio: 0.75 },
   };
@@ -339,6 +367,8 @@ try {
     ['direct (baseline)', d],
     ['VibhavaFusion', o],
     ['@portkey-ai/gateway', p],
+    ['floor: bare node:http proxy', b],
+    ['floor: Hono + openai relay', r],
   ] as const) {
     console.log(
       `${name.padEnd(26)}${fmt(s.ttftP50).padStart(12)}${fmt(s.ttftP99).padStart(12)}${fmt(s.totalP50).padStart(12)}${fmt(s.totalP99).padStart(12)}`,
@@ -350,13 +380,22 @@ try {
   console.log(
     `                          Portkey p50 ${fmt(result.overheadMs.portkeyTtftP50)}, p99 ${fmt(result.overheadMs.portkeyTtftP99)}`,
   );
+  console.log(
+    `                          floors: bare proxy p50 ${fmt(result.overheadMs.bareTtftP50)}, Hono + openai relay p50 ${fmt(result.overheadMs.honoRelayTtftP50)}`,
+  );
   console.log(`ours ÷ Portkey (p50)      ${result.oursOverPortkeyP50} (target ≤ 0.5)`);
   console.log(
     `requests/s (8 at a time)  bare node:http proxy ${bareRps.toFixed(0)}, ours ${oursRps.toFixed(0)}, ratio ${result.requestsPerSecond.ratio} (target ≥ 0.75)`,
   );
+  console.log(
+    `                          floor: Hono + openai relay ${result.requestsPerSecond.honoRelay.toFixed(0)}, ratio ${result.requestsPerSecond.honoRelayRatio}`,
+  );
   if (result.cpuMsPerRequest) {
     console.log(
-      `server CPU per request    bare ${fmt(result.cpuMsPerRequest.bare)}, ours ${fmt(result.cpuMsPerRequest.ours)}, ratio ${result.cpuMsPerRequest.ratio}`,
+      `server CPU per request    bare ${fmt(result.cpuMsPerRequest.bare)}, ours ${fmt(result.cpuMsPerRequest.ours)}, ratio ${result.cpuMsPerRequest.ratio}` +
+        (result.cpuMsPerRequest.honoRelay === undefined
+          ? ''
+          : `; Hono + openai relay ${fmt(result.cpuMsPerRequest.honoRelay)}, ratio ${result.cpuMsPerRequest.honoRelayRatio}`),
     );
   }
   console.log(JSON.stringify(result));

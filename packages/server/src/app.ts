@@ -8,6 +8,7 @@ import type { Database } from './db/database.js';
 import { publishableKeys } from './db/schema.js';
 import { ApiError } from './http/api-error.js';
 import type { AppEnv } from './http/env.js';
+import { limitedBody } from './http/node-http.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { UsageLedger } from './usage/usage-ledger.js';
 import { ErrorTracker } from './observability/error-tracker.js';
@@ -103,19 +104,7 @@ export function createApp(deps: AppDeps) {
   });
   app.notFound(notFoundHandler);
   app.use('/v1/*', corsForKnownOrigins(isKnownOrigin));
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: deps.maxBodyBytes ?? 64 * 1024,
-      onError: () => {
-        throw new ApiError(
-          413,
-          'payload_too_large',
-          `The request body is over ${deps.maxBodyBytes ?? 64 * 1024} bytes.`,
-        );
-      },
-    }),
-  );
+  app.use('/v1/*', limitedBody(deps.maxBodyBytes ?? 64 * 1024));
   app.route('/v1/sessions', sessionRoutes({ ...deps, limits, metrics }));
   app.route('/v1/assets', assetRoutes(deps.db));
   app.route(

@@ -262,6 +262,53 @@ describe('conversations', () => {
     ]);
   });
 
+  it('streams a reply through the Fetch API path too (app.request, no node socket)', async () => {
+    const { token } = await startSession(h.server);
+    const id = await newConversation(h.server, token);
+    const response = await h.server.app.request(`/v1/conversations/${id}/messages`, {
+      method: 'POST',
+      headers: { origin: PAGE_ORIGIN, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'web streams' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    expect(response.headers.get('access-control-allow-origin')).toBe(PAGE_ORIGIN);
+    const parts = await collectParts(response);
+    const text = parts.flatMap((p) => (p.type === 'text-delta' ? [p.delta] : [])).join('');
+    expect(text).toBe('You said: web streams');
+    expect(parts.at(-1)).toMatchObject({ type: 'finish', message: { status: 'complete', content: text } });
+    const history = MessageListSchema.parse(
+      await (await api(h.server, `/v1/conversations/${id}/messages`, { token })).json(),
+    );
+    expect(history.messages.map((m) => [m.role, m.content])).toEqual([
+      ['user', 'web streams'],
+      ['assistant', 'You said: web streams'],
+    ]);
+  });
+
+  it('refuses a body over the limit that comes without a Content-Length (chunked)', async () => {
+    const { token } = await startSession(h.server);
+    const id = await newConversation(h.server, token);
+    const chunk = new TextEncoder().encode('y'.repeat(16_384));
+    let sent = 0;
+    const response = await fetch(`${h.server.url}/v1/conversations/${id}/messages`, {
+      method: 'POST',
+      headers: { origin: PAGE_ORIGIN, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 5) controller.enqueue(chunk);
+          else controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    await expectError(response, 413, 'payload_too_large');
+    const history = MessageListSchema.parse(
+      await (await api(h.server, `/v1/conversations/${id}/messages`, { token })).json(),
+    );
+    expect(history.messages).toEqual([]);
+  });
+
   it('stores a partial reply when the visitor disconnects mid-stream', async () => {
     const { token } = await startSession(h.server);
     const id = await newConversation(h.server, token);

@@ -275,7 +275,8 @@ describe('rendering and previews', () => {
     const errors: TemplateError[] = [];
     const text = renderSystemMessage(
       vee,
-      { now: NOW, memories: 'm'.repeat(100) },
+      // Long enough that the output limit trips within a few iterations, however slow the machine.
+      { now: NOW, memories: 'm'.repeat(20_000) },
       { onTemplateError: (e) => errors.push(e) },
     );
     expect(text).toMatch(/^You are Vee, an AI avatar/);

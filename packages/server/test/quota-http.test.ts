@@ -43,6 +43,51 @@ describe('budgets over HTTP', () => {
     }
   });
 
+  it('asks the model while admitting a message far from its budget, and cuts the call off when the budget went meanwhile', async () => {
+    const quotas = new QuotaService(h.server.db);
+    const quota = await quotas.create({
+      tenantId: 'tnt_demo',
+      scope: 'visitor',
+      metric: 'messages',
+      period: 'day',
+      limit: 100,
+    });
+    try {
+      const { token, visitorId } = await startSession(h.server);
+      const id = await newConversation(h.server, token);
+      const path = `/v1/conversations/${id}/messages`;
+      // The first message is admitted before the call (this process has not seen the budget yet);
+      // the second goes out at once, its admission checked while the request travels.
+      for (const content of ['one', 'two']) await collectParts(await api(h.server, path, { body: { content }, token }));
+      // Another instance spends the rest of the budget.
+      await h.server.db.$client.execute({
+        sql: 'UPDATE quota_usage SET used = 100 WHERE quota_id = ? AND subject = ?',
+        args: [quota.id, visitorId],
+      });
+      const refused = await api(h.server, path, { body: { content: 'three' }, token });
+      expect(refused.status).toBe(429);
+      expect(ErrorBodySchema.parse(await refused.json()).error.code).toBe('quota_exceeded');
+      // The call went out on the forecast and was cut off; the ledger says so.
+      await h.server.ledger.flush();
+      const rows = await h.server.db.$client.execute({
+        sql: `SELECT outcome, error_code FROM usage_events WHERE conversation_id = ? ORDER BY created_at`,
+        args: [id],
+      });
+      expect(rows.rows.map((r) => [r['outcome'], r['error_code']])).toEqual([
+        ['ok', null],
+        ['ok', null],
+        ['aborted', 'admission_changed'],
+      ]);
+      const history = MessageListSchema.parse(await (await api(h.server, path, { token })).json());
+      expect(history.messages.map((m) => m.content)).toEqual(['one', 'You said: one', 'two', 'You said: two']);
+      const [usage] = await quotas.usage({ tenantId: 'tnt_demo', avatarId: 'avt_demo', visitorId });
+      expect(usage?.used).toBe(100);
+    } finally {
+      await h.server.db.$client.execute({ sql: 'DELETE FROM quotas WHERE id = ?', args: [quota.id] });
+      QuotaService.invalidate(h.server.db, 'tnt_demo');
+    }
+  });
+
   it('answers politely in the avatar’s voice without calling the model when configured to', async () => {
     const quotas = new QuotaService(h.server.db);
     await quotas.create({

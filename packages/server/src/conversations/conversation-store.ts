@@ -107,21 +107,11 @@ export class ConversationStore {
   /** The visitor's own conversation, or a 404 (never another visitor's). Raw SQL: it is on every message's path. */
   async get(visitor: VisitorClaims, conversationId: string): Promise<ConversationRef> {
     const [row] = await this.#sql.all(
-      'SELECT id, avatar_id, avatar_version, tone_state, summary, summary_through_seq, state FROM conversations WHERE id = ? AND visitor_id = ? AND avatar_id = ? AND tenant_id = ?',
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations AS c WHERE c.id = ? AND c.visitor_id = ? AND c.avatar_id = ? AND c.tenant_id = ?`,
       [conversationId, visitor.visitorId, visitor.avatarId, visitor.tenantId],
     );
     if (!row) throw notFound('The conversation');
-    const version = row['avatar_version'];
-    const tone = row['tone_state'];
-    return {
-      id: String(row['id']),
-      avatarId: String(row['avatar_id']),
-      avatarVersion: version === null || version === undefined ? null : Number(version),
-      toneState: typeof tone === 'string' ? (JSON.parse(tone) as Record<string, number>) : null,
-      summary: (row['summary'] as string | null) ?? null,
-      summaryThroughSeq: Number(row['summary_through_seq'] ?? 0),
-      state: row['state'] as ConversationState,
-    };
+    return conversationRefOf(row);
   }
 
   /** Replaces the rolling summary: it now covers every message up to `throughSeq`. */
@@ -186,7 +176,7 @@ export class ConversationStore {
   }
 
   /** An empty assistant placeholder for a reply to an existing visitor message (regenerate, edit). */
-  async beginReply(conversationId: string): Promise<string> {
+  async beginReply(conversationId: string): Promise<{ assistantId: string; createdAt: string }> {
     const now = Date.now();
     const assistantId = newId('msg');
     await this.#sql.write([
@@ -199,7 +189,7 @@ export class ConversationStore {
         args: [now, conversationId],
       },
     ]);
-    return assistantId;
+    return { assistantId, createdAt: new Date(now).toISOString() };
   }
 
   /** Saves the conversation's tone and logs each change with its reason (for the console). */
@@ -257,36 +247,38 @@ export class ConversationStore {
     staleAfterMs: number,
     feedbackLimit = 5,
     afterSeq = 0,
-  ): Promise<{ history: TurnMessage[]; replyInProgress: boolean; feedback: RecentFeedback[] }> {
+  ): Promise<TurnContext> {
     // One JSON array instead of ~200 values: the driver's cost is per value it hands to JS, and
     // parsing one string is several times cheaper. Sorted here (the aggregate keeps no order).
     // The visitor's latest votes (for tone adaptation) come in the same statement.
+    const [found] = await this.#sql.all(`SELECT ${turnColumns('?', '?')}`, [
+      conversationId,
+      afterSeq,
+      limit + 1,
+      conversationId,
+      feedbackLimit,
+    ]);
+    return turnContextOf(conversationId, found, limit, staleAfterMs);
+  }
+
+  /**
+   * The visitor's own conversation (else a 404) with its turn context (`turnContext`), in one
+   * statement: the start of every new message.
+   */
+  async openTurn(
+    visitor: VisitorClaims,
+    conversationId: string,
+    limit: number,
+    staleAfterMs: number,
+    feedbackLimit = 5,
+  ): Promise<TurnContext & { conversation: ConversationRef }> {
     const [found] = await this.#sql.all(
-      `SELECT
-         (SELECT json_group_array(json_array(seq, id, role, content, status, input_tokens, output_tokens, emotion,
-                 created_at, updated_at))
-          FROM (SELECT seq, id, role, content, status, input_tokens, output_tokens, emotion, created_at, updated_at
-                FROM messages WHERE conversation_id = ? AND seq > ? AND status IN ('complete', 'partial', 'streaming')
-                ORDER BY seq DESC LIMIT ?)) AS turns,
-         (SELECT json_group_array(json_array(rating, reason, created_at))
-          FROM (SELECT rating, reason, created_at FROM message_feedback WHERE conversation_id = ?
-                ORDER BY created_at DESC LIMIT ?)) AS votes`,
-      [conversationId, afterSeq, limit + 1, conversationId, feedbackLimit],
+      `SELECT ${CONVERSATION_COLUMNS}, ${turnColumns('c.id', 'coalesce(c.summary_through_seq, 0)')}
+       FROM conversations AS c WHERE c.id = ? AND c.visitor_id = ? AND c.avatar_id = ? AND c.tenant_id = ?`,
+      [limit + 1, feedbackLimit, conversationId, visitor.visitorId, visitor.avatarId, visitor.tenantId],
     );
-    const rows = (JSON.parse(String(found?.['turns'] ?? '[]')) as TurnTuple[])
-      .sort((a, b) => b[0] - a[0])
-      .map((tuple) => messageFromTuple(conversationId, tuple));
-    const latestStreaming = rows.find((m) => m.status === 'streaming');
-    const replyInProgress = latestStreaming !== undefined && Date.now() - latestStreaming.updatedAt < staleAfterMs;
-    const history = rows
-      .filter((m) => m.status !== 'streaming')
-      .slice(0, limit)
-      .reverse()
-      .map(({ updatedAt: _updatedAt, ...message }) => message);
-    const feedback = (
-      JSON.parse(String(found?.['votes'] ?? '[]')) as Array<['up' | 'down', string | null, number]>
-    ).map(([rating, reason, at]) => ({ rating, reason, at }));
-    return { history, replyInProgress, feedback };
+    if (!found) throw notFound('The conversation');
+    return { conversation: conversationRefOf(found), ...turnContextOf(conversationId, found, limit, staleAfterMs) };
   }
 
   /** Stores the visitor's message (with its detected emotion) and an empty assistant placeholder in one transaction. */
@@ -328,18 +320,19 @@ export class ConversationStore {
     };
   }
 
+  /** Stores the finished reply (`createdAt`: when its placeholder was written) and returns it. */
   async finishReply(
-    assistantId: string,
+    reply: { id: string; conversationId: string; createdAt: string },
     values: Pick<
       MessageRow,
       'content' | 'status' | 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'provider' | 'model' | 'errorCode'
     > & { emotion?: Emotion | null; trace?: ContextTrace | null },
   ): Promise<Message> {
-    const [row] = await this.#sql.all(
+    const emotion = values.emotion ?? null;
+    const changed = await this.#sql.run(
       `UPDATE messages SET content = ?, status = ?, input_tokens = ?, output_tokens = ?, cached_input_tokens = ?,
               provider = ?, model = ?, error_code = ?, emotion = ?, trace = ?, updated_at = ?
-            WHERE id = ?
-            RETURNING id, conversation_id, role, content, status, input_tokens, output_tokens, emotion, created_at, updated_at`,
+            WHERE id = ?`,
       [
         values.content,
         values.status,
@@ -349,17 +342,88 @@ export class ConversationStore {
         values.provider,
         values.model,
         values.errorCode,
-        values.emotion ? JSON.stringify(values.emotion) : null,
+        emotion ? JSON.stringify(emotion) : null,
         values.trace ? JSON.stringify(values.trace) : null,
         Date.now(),
-        assistantId,
+        reply.id,
       ],
     );
     // Gone while the reply streamed (its conversation or avatar was deleted).
-    if (!row) throw new Error(`The message ${assistantId} no longer exists.`);
-    const { updatedAt: _updatedAt, ...message } = messageFromSql(row);
-    return message;
+    if (changed === 0) throw new Error(`The message ${reply.id} no longer exists.`);
+    return {
+      id: reply.id,
+      conversationId: reply.conversationId,
+      role: 'assistant',
+      content: values.content,
+      status: values.status,
+      inputTokens: values.inputTokens,
+      outputTokens: values.outputTokens,
+      emotion,
+      createdAt: reply.createdAt,
+    };
   }
+}
+
+const CONVERSATION_COLUMNS =
+  'c.id, c.avatar_id, c.avatar_version, c.tone_state, c.summary, c.summary_through_seq, c.state';
+
+function conversationRefOf(row: SqlRow): ConversationRef {
+  const version = row['avatar_version'];
+  const tone = row['tone_state'];
+  return {
+    id: String(row['id']),
+    avatarId: String(row['avatar_id']),
+    avatarVersion: version === null || version === undefined ? null : Number(version),
+    toneState: typeof tone === 'string' ? (JSON.parse(tone) as Record<string, number>) : null,
+    summary: (row['summary'] as string | null) ?? null,
+    summaryThroughSeq: Number(row['summary_through_seq'] ?? 0),
+    state: row['state'] as ConversationState,
+  };
+}
+
+export interface TurnContext {
+  history: TurnMessage[];
+  replyInProgress: boolean;
+  feedback: RecentFeedback[];
+}
+
+/**
+ * The `turns` and `votes` columns of a turn's read, for the conversation `conversation` (an id
+ * placeholder or column) after `afterSeq`; their parameters are the message limit (plus one,
+ * for a reply in progress) and the feedback limit, each after its conversation and seq.
+ */
+function turnColumns(conversation: string, afterSeq: string): string {
+  return `(SELECT json_group_array(json_array(seq, id, role, content, status, input_tokens, output_tokens, emotion,
+                 created_at, updated_at))
+          FROM (SELECT seq, id, role, content, status, input_tokens, output_tokens, emotion, created_at, updated_at
+                FROM messages WHERE conversation_id = ${conversation} AND seq > ${afterSeq}
+                  AND status IN ('complete', 'partial', 'streaming')
+                ORDER BY seq DESC LIMIT ?)) AS turns,
+         (SELECT json_group_array(json_array(rating, reason, created_at))
+          FROM (SELECT rating, reason, created_at FROM message_feedback WHERE conversation_id = ${conversation}
+                ORDER BY created_at DESC LIMIT ?)) AS votes`;
+}
+
+function turnContextOf(
+  conversationId: string,
+  found: SqlRow | undefined,
+  limit: number,
+  staleAfterMs: number,
+): TurnContext {
+  const rows = (JSON.parse(String(found?.['turns'] ?? '[]')) as TurnTuple[])
+    .sort((a, b) => b[0] - a[0])
+    .map((tuple) => messageFromTuple(conversationId, tuple));
+  const latestStreaming = rows.find((m) => m.status === 'streaming');
+  const replyInProgress = latestStreaming !== undefined && Date.now() - latestStreaming.updatedAt < staleAfterMs;
+  const history = rows
+    .filter((m) => m.status !== 'streaming')
+    .slice(0, limit)
+    .reverse()
+    .map(({ updatedAt: _updatedAt, ...message }) => message);
+  const feedback = (JSON.parse(String(found?.['votes'] ?? '[]')) as Array<['up' | 'down', string | null, number]>).map(
+    ([rating, reason, at]) => ({ rating, reason, at }),
+  );
+  return { history, replyInProgress, feedback };
 }
 
 /** A message as `turnContext` reads it: seq, id, role, content, status, tokens, emotion, times. */

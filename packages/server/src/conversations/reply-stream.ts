@@ -8,7 +8,14 @@ import {
   type Message,
   type StreamPart,
 } from '@vibhava/protocol';
-import { ModelError, type ChatModel, type ChatPromptMessage, type FailedAttempt } from '../providers/chat-model.js';
+import type { TextSink } from '../http/node-http.js';
+import {
+  ModelError,
+  type ChatModel,
+  type ChatPromptMessage,
+  type FailedAttempt,
+  type ModelStreamPart,
+} from '../providers/chat-model.js';
 import type { ConversationStore } from './conversation-store.js';
 import {
   AVATAR_REPLY_FORMAT,
@@ -71,7 +78,13 @@ export interface ReplyStreamOptions {
   log?: (message: string, error: unknown) => void;
   /** Told about each failed attempt that a retry or a fallback model took over from. */
   onFailedAttempt?: (attempt: FailedAttempt) => void;
-  /** Called once the visitor's message is stored, before the model is asked. */
+  /**
+   * Checked once the model request has left and before anything is stored (a budget admission
+   * that runs while the request travels): false cuts the call off, and `startReply` resolves to
+   * null with nothing stored.
+   */
+  confirm?: () => Promise<boolean>;
+  /** Called once the visitor's message is stored (the model already asked). */
   onStarted?: (userMessage: Message) => void;
   /** Called once the reply is stored, with what the call used and how it went (ledger, budgets). */
   onSettled?: (summary: ReplySummary) => Promise<void>;
@@ -82,17 +95,24 @@ export interface ReplyStreamOptions {
   beforeFinish?: (reply: { messageId: string; status: Message['status'] }) => Promise<void>;
 }
 
+/** A reply under way: the model has been asked and the visitor's message is stored. */
+export interface ReplyRun {
+  /**
+   * Writes the reply's SSE parts into `sink` until the reply is stored and `finish` sent, then
+   * ends it. The sink's `closed` signal (the visitor went away) stops generation.
+   */
+  pipe(sink: TextSink): Promise<void>;
+}
+
 /**
- * Stores the visitor's message, then streams the model's reply as SSE parts. Whatever happens
- * (model error, disconnect), the visitor's message stays stored and the reply is stored with
- * the text produced so far, marked `partial` (or `error` when there is none).
+ * Asks the model and stores the visitor's message while the request travels (nothing reaches
+ * the visitor before the message is stored), then streams the reply as SSE parts through
+ * `pipe`. Whatever happens (model error, disconnect), the visitor's message stays stored and the
+ * reply is stored with the text produced so far, marked `partial` (or `error` when there is
+ * none). When storing the message fails, the model call is aborted and the error thrown.
  */
-export async function createReplyStream(options: ReplyStreamOptions): Promise<ReadableStream<Uint8Array>> {
+export async function startReply(options: ReplyStreamOptions): Promise<ReplyRun | null> {
   const { store, model, conversationId, history } = options;
-  const { userMessage, assistantId } = options.existingUserMessage
-    ? { userMessage: options.existingUserMessage, assistantId: await store.beginReply(conversationId) }
-    : await store.beginTurn(conversationId, options.content, { emotion: options.visitorEmotion ?? null });
-  options.onStarted?.(userMessage);
   const expressive = options.expressive ?? model.structuredOutput === true;
   const composed = options.compose?.(expressive);
   const prompt: ChatPromptMessage[] = composed?.messages ?? [
@@ -106,20 +126,66 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
   ];
   const trace = composed?.trace;
   const parser = expressive ? new AvatarReplyParser() : undefined;
-  const encoder = new TextEncoder();
   const abort = new AbortController();
   const onAbort = () => abort.abort(options.signal.reason);
   options.signal.addEventListener('abort', onAbort, { once: true });
+  const started = performance.now();
+  const stream = model.stream({
+    messages: prompt,
+    signal: abort.signal,
+    conversationKey: conversationId,
+    ...(options.onFailedAttempt ? { onFailedAttempt: options.onFailedAttempt } : {}),
+    ...(options.maxOutputTokens ? { maxOutputTokens: options.maxOutputTokens } : {}),
+    ...(expressive ? { responseFormat: AVATAR_REPLY_FORMAT } : {}),
+    // The next turn begins with this turn's prompt (less its note) and this reply.
+    nextTurnPrefix:
+      composed?.nextTurnPrefix ??
+      ((reply) => [
+        ...prompt.filter((m) => m.content !== options.turnNote || m.role !== 'system'),
+        { role: 'assistant', content: reply },
+      ]),
+  });
+  const parts = stream[Symbol.asyncIterator]();
+  // The request goes out now; the message is stored once it has left (a macrotask later).
+  const first = parts.next();
+  first.catch(() => {});
+  let pending: Promise<IteratorResult<ModelStreamPart>> | undefined = first;
+  await new Promise((resolve) => setImmediate(resolve));
+  let userMessage: Message;
+  let assistantId: string;
+  let createdAt: string;
+  /** Cuts the call off before anything was stored. */
+  const cancel = (reason: unknown) => {
+    options.signal.removeEventListener('abort', onAbort);
+    abort.abort(reason);
+    void parts.return?.(undefined).catch(() => {});
+  };
+  try {
+    if (options.confirm && !(await options.confirm())) {
+      cancel(new DOMException('The reply was not admitted', 'AbortError'));
+      return null;
+    }
+    if (options.existingUserMessage) {
+      userMessage = options.existingUserMessage;
+      ({ assistantId, createdAt } = await store.beginReply(conversationId));
+    } else {
+      ({ userMessage, assistantId } = await store.beginTurn(conversationId, options.content, {
+        emotion: options.visitorEmotion ?? null,
+      }));
+      createdAt = userMessage.createdAt;
+    }
+  } catch (error) {
+    cancel(error);
+    throw error;
+  }
+  options.onStarted?.(userMessage);
 
-  return new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const send = (part: StreamPart) => {
-        try {
-          controller.enqueue(encoder.encode(encodeSseEvent(part)));
-        } catch {
-          // The client went away; generation stops through the abort signal.
-        }
-      };
+  return {
+    async pipe(sink) {
+      const onClosed = () => abort.abort(sink.closed.reason);
+      if (sink.closed.aborted) onClosed();
+      else sink.closed.addEventListener('abort', onClosed, { once: true });
+      const send = (part: StreamPart) => sink.write(encodeSseEvent(part));
       send({ type: 'start', conversationId, userMessage, assistantMessageId: assistantId });
       send({ type: 'text-start', id: assistantId });
       if (trace) send({ type: 'context', id: assistantId, trace });
@@ -128,25 +194,14 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
       let usage: { inputTokens: number; outputTokens: number; cachedInputTokens?: number } | undefined;
       let finishReason: FinishReason = 'stop';
       let error: ErrorInfo | undefined;
-      const started = performance.now();
       let ttftMs: number | null = null;
       let answering = { provider: model.provider, modelId: model.modelId };
       try {
-        for await (const part of model.stream({
-          messages: prompt,
-          signal: abort.signal,
-          conversationKey: conversationId,
-          ...(options.onFailedAttempt ? { onFailedAttempt: options.onFailedAttempt } : {}),
-          ...(options.maxOutputTokens ? { maxOutputTokens: options.maxOutputTokens } : {}),
-          ...(expressive ? { responseFormat: AVATAR_REPLY_FORMAT } : {}),
-          // The next turn begins with this turn's prompt (less its note) and this reply.
-          nextTurnPrefix:
-            composed?.nextTurnPrefix ??
-            ((reply) => [
-              ...prompt.filter((m) => m.content !== options.turnNote || m.role !== 'system'),
-              { role: 'assistant', content: reply },
-            ]),
-        })) {
+        for (;;) {
+          const next = await (pending ?? parts.next());
+          pending = undefined;
+          if (next.done) break;
+          const part = next.value;
           if (part.type === 'text-delta') {
             if (!parser) {
               ttftMs ??= performance.now() - started;
@@ -184,6 +239,7 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
         }
       } finally {
         options.signal.removeEventListener('abort', onAbort);
+        sink.closed.removeEventListener('abort', onClosed);
       }
       send({ type: 'text-end', id: assistantId });
       if (usage) send({ type: 'usage', ...usage });
@@ -203,7 +259,7 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
       } as const;
       let message: Message;
       try {
-        message = await store.finishReply(assistantId, final);
+        message = await store.finishReply({ id: assistantId, conversationId, createdAt }, final);
       } catch (failure) {
         // The stream still ends properly: say the reply was not saved, and finish with it as sent.
         options.log?.('Storing the reply failed', failure);
@@ -223,11 +279,7 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
         .beforeFinish?.({ messageId: assistantId, status: message.status })
         .catch((failure: unknown) => options.log?.('Finishing the reply failed', failure));
       send({ type: 'finish', message, finishReason });
-      try {
-        controller.close();
-      } catch {
-        // Already closed by a disconnect.
-      }
+      sink.end();
       await options
         .onSettled?.({
           messageId: assistantId,
@@ -245,8 +297,5 @@ export async function createReplyStream(options: ReplyStreamOptions): Promise<Re
         })
         .catch((failure: unknown) => options.log?.('Recording usage failed', failure));
     },
-    cancel(reason) {
-      abort.abort(reason);
-    },
-  });
+  };
 }

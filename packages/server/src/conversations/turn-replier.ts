@@ -20,6 +20,7 @@ import { loadEmotionClassifier } from '../emotion/emotion-classifier.js';
 import type { EmotionDetector } from '../emotion/index.js';
 import { ApiError, notFound } from '../http/api-error.js';
 import type { AppEnv } from '../http/env.js';
+import { streamText } from '../http/node-http.js';
 import type { MemoryService } from '../memory/memory-service.js';
 import { visitorScope } from '../memory/memory-store.js';
 import type { ErrorTracker } from '../observability/error-tracker.js';
@@ -29,11 +30,11 @@ import type { ChatModel, FailedAttempt } from '../providers/chat-model.js';
 import type { ModelDirectory } from '../providers/registry.js';
 import { ResilientChatModel, type ResilienceOptions } from '../providers/resilient-chat-model.js';
 import { ScriptedChatModel } from '../providers/scripted/scripted-chat-model.js';
-import { QuotaService } from '../quotas/quota-service.js';
+import { QuotaService, type Admission } from '../quotas/quota-service.js';
 import type { UsageLedger } from '../usage/usage-ledger.js';
 import { VisitorDirectory } from '../visitors/visitor-directory.js';
 import { ConversationStore, type ConversationRef, type TurnMessage } from './conversation-store.js';
-import { createReplyStream, type ReplySummary } from './reply-stream.js';
+import { startReply, type ReplyRun, type ReplySummary } from './reply-stream.js';
 import { AVATAR_REPLY_INSTRUCTION, empatheticExpression, toStructuredHistory } from './structured-reply.js';
 
 const DEFAULT_LIMIT_MESSAGE =
@@ -54,6 +55,11 @@ const LORE_WINDOW = 20;
 /** Memories retrieved per turn (the context manager may send fewer). */
 const MEMORY_RESULTS = 8;
 const MAX_OUTPUT_TOKENS = 1024;
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  'x-accel-buffering': 'no',
+};
 
 export interface TurnReplierDeps {
   db: Database;
@@ -103,17 +109,19 @@ export function createTurnReplier(deps: TurnReplierDeps) {
    * Builds the context (summary, recent turns, memories, preferences within the model's token
    * budget), streams the reply, then remembers the turn in the background.
    */
-  async function reply(c: Context<AppEnv>, conversation: ConversationRef, request: TurnRequest) {
+  async function reply(c: Context<AppEnv>, target: ConversationRef | string, request: TurnRequest) {
     const { content, again } = request;
     const visitor = c.var.visitor;
     const scope = visitorScope(visitor);
-    const turn = await store.turnContext(
-      conversation.id,
-      HISTORY_LIMIT,
-      120_000,
-      TONE_WINDOW,
-      conversation.summaryThroughSeq,
-    );
+    // A new message (an id) reads its conversation and recent turns in one statement.
+    const turn =
+      typeof target === 'string'
+        ? await store.openTurn(visitor, target, HISTORY_LIMIT, 120_000, TONE_WINDOW)
+        : {
+            conversation: target,
+            ...(await store.turnContext(target.id, HISTORY_LIMIT, 120_000, TONE_WINDOW, target.summaryThroughSeq)),
+          };
+    const { conversation } = turn;
     if (turn.replyInProgress) {
       throw new ApiError(
         409,
@@ -176,30 +184,37 @@ export function createTurnReplier(deps: TurnReplierDeps) {
       // Extra results make up for those the verbatim history already holds.
       { k: MEMORY_RESULTS + 4 },
     );
-    const admission = await quotas.admitMessage(visitor);
+    // Clear of every budget (as this process last saw them), a new message's model call goes out
+    // at once and the exact admission runs while it travels; otherwise admission comes first.
+    const admission = await quotas.prepareAdmission(visitor);
+    let verdict = admission.clear && !again ? undefined : await admission.admit();
     const fallbacks = (avatar.fallbackModels ?? []).flatMap((id) => deps.models(id) ?? []);
-    // Past a budget's soft limit, a cheaper model answers first (when the provider has it).
-    const primary = (admission.admitted && admission.degradeTo && deps.models(admission.degradeTo)) || deps.model;
-    let model: ChatModel = new ResilientChatModel([primary, ...fallbacks], deps.resilience);
-    if (!admission.admitted) {
-      const { scope: quotaScope, metric, period } = admission.quota;
+    /** The model chain for a verdict (none yet: the usual chain). A refusal throws the 429 or picks the limit message. */
+    const chooseModels = (verdict: Admission | undefined): { primary: ChatModel; model: ChatModel } => {
+      // Past a budget's soft limit, a cheaper model answers first (when the provider has it).
+      const primary = (verdict?.admitted && verdict.degradeTo && deps.models(verdict.degradeTo)) || deps.model;
+      if (!verdict || verdict.admitted) {
+        return { primary, model: new ResilientChatModel([primary, ...fallbacks], deps.resilience) };
+      }
+      const { scope: quotaScope, metric, period } = verdict.quota;
       deps.metrics.refusals.inc({ kind: 'quota', rule: `${quotaScope}:${metric}:${period}` });
-      const retryAfterMs = Math.max(0, admission.resetsAt.getTime() - Date.now());
-      if (admission.quota.onExceeded === 'refuse') {
+      const retryAfterMs = Math.max(0, verdict.resetsAt.getTime() - Date.now());
+      if (verdict.quota.onExceeded === 'refuse') {
         const seconds = Math.ceil(retryAfterMs / 1000);
         const window = { day: 86_400, week: 604_800, month: 2_592_000 }[period];
         c.header('Retry-After', String(seconds));
-        c.header('RateLimit-Policy', `"quota";q=${admission.quota.limit};w=${window}`);
+        c.header('RateLimit-Policy', `"quota";q=${verdict.quota.limit};w=${window}`);
         c.header('RateLimit', `"quota";r=0;t=${seconds}`);
         throw new ApiError(
           429,
           'quota_exceeded',
-          `The ${{ day: 'daily', week: 'weekly', month: 'monthly' }[admission.quota.period]} ${admission.quota.metric} budget for this chat is used up; it resets at ${admission.resetsAt.toISOString()}.`,
+          `The ${{ day: 'daily', week: 'weekly', month: 'monthly' }[period]} ${metric} budget for this chat is used up; it resets at ${verdict.resetsAt.toISOString()}.`,
           retryAfterMs,
         );
       }
-      model = new ScriptedChatModel(avatar.limitMessage ?? DEFAULT_LIMIT_MESSAGE);
-    }
+      return { primary, model: new ScriptedChatModel(avatar.limitMessage ?? DEFAULT_LIMIT_MESSAGE) };
+    };
+    let { primary, model } = chooseModels(verdict);
     // Answering again: an edit rewrites the message first. The old reply (and what memory drew
     // from it) goes once a new one exists. When a regenerated reply fails outright, the old reply
     // stays and the failed one goes instead (after an edit the old reply answered another text).
@@ -213,147 +228,180 @@ export function createTurnReplier(deps: TurnReplierDeps) {
       const { seq: _seq, ...stored } = again.user;
       userMessage = { ...stored, content, emotion: visitorEmotion ?? stored.emotion ?? null };
     }
-    const counter = tokenCounterFor(primary);
-    const budget = contextBudget({
-      contextWindow: model.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
-      maxOutputTokens: MAX_OUTPUT_TOKENS,
-      maxInputTokens: deps.maxContextTokens ?? DEFAULT_MAX_INPUT_TOKENS,
-    });
+    const budgetFor = (model: ChatModel) =>
+      contextBudget({
+        contextWindow: model.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
+        maxOutputTokens: MAX_OUTPUT_TOKENS,
+        maxInputTokens: deps.maxContextTokens ?? DEFAULT_MAX_INPUT_TOKENS,
+      });
+    let counter = tokenCounterFor(primary);
+    let budget = budgetFor(model);
     let dropped = 0;
     let started: Message | undefined;
     let keptOldReply = false;
     const inHistory = new Set([...history.map((m) => m.id), ...(again ? [again.user.id] : [])]);
     const stop = new AbortController();
     replies.set(conversation.id, stop);
-    const signal = AbortSignal.any([c.req.raw.signal, stop.signal]);
     const forgetStop = () => {
       if (replies.get(conversation.id) === stop) replies.delete(conversation.id);
     };
-    const body = await createReplyStream({
-      store,
-      model,
-      ...(userMessage ? { existingUserMessage: userMessage } : {}),
-      compose: (expressive) => {
-        const built = buildContext({
-          counter,
-          budget,
-          system: expressive ? `${prompt.system}\n\n${AVATAR_REPLY_INSTRUCTION}` : prompt.system,
-          summary: conversation.summary,
-          // What the verbatim history already says needs no memory.
-          memories: recall.memories
-            .filter((memory) => !memory.sourceMessageIds.some((id) => inHistory.has(id)))
-            .slice(0, MEMORY_RESULTS),
-          preferences: recall.preferences,
-          history: history.map((m) => {
-            const message = { role: m.role, content: m.content };
-            return {
-              id: m.id,
-              role: m.role,
-              content: expressive ? toStructuredHistory(message, m.emotion?.ekman).content : m.content,
-            };
-          }),
-          turnNote: prompt.turnNote,
-          userMessage: content,
-        });
-        dropped = built.trace.droppedHistory;
-        const trace: ContextTrace = {
-          memories: built.trace.memories,
-          preferences: built.trace.preferences,
-          lorebook: lore.entries.map((entry) => ({
-            id: String(entry.id ?? entry.name ?? ''),
-            name: entry.name ?? String(entry.id ?? 'entry'),
-          })),
-          summarized: built.trace.summarized,
-          tokens: built.trace.tokens,
-          historyMessages: built.trace.historyMessages,
-          memoryPaused: recall.paused,
-        };
-        const stable = built.messages.slice(0, built.stablePrefixLength);
-        return {
-          messages: built.messages,
-          trace,
-          nextTurnPrefix: (text) => [...stable, { role: 'user', content }, { role: 'assistant', content: text }],
-        };
-      },
-      onFailedAttempt: (attempt) => {
-        const cost = deps.ledger.record({
+    const begin = (model: ChatModel, confirm?: () => Promise<boolean>) =>
+      startReply({
+        store,
+        model,
+        ...(confirm ? { confirm } : {}),
+        ...(userMessage ? { existingUserMessage: userMessage } : {}),
+        compose: (expressive) => {
+          const built = buildContext({
+            counter,
+            budget,
+            system: expressive ? `${prompt.system}\n\n${AVATAR_REPLY_INSTRUCTION}` : prompt.system,
+            summary: conversation.summary,
+            // What the verbatim history already says needs no memory.
+            memories: recall.memories
+              .filter((memory) => !memory.sourceMessageIds.some((id) => inHistory.has(id)))
+              .slice(0, MEMORY_RESULTS),
+            preferences: recall.preferences,
+            history: history.map((m) => {
+              const message = { role: m.role, content: m.content };
+              return {
+                id: m.id,
+                role: m.role,
+                content: expressive ? toStructuredHistory(message, m.emotion?.ekman).content : m.content,
+              };
+            }),
+            turnNote: prompt.turnNote,
+            userMessage: content,
+          });
+          dropped = built.trace.droppedHistory;
+          const trace: ContextTrace = {
+            memories: built.trace.memories,
+            preferences: built.trace.preferences,
+            lorebook: lore.entries.map((entry) => ({
+              id: String(entry.id ?? entry.name ?? ''),
+              name: entry.name ?? String(entry.id ?? 'entry'),
+            })),
+            summarized: built.trace.summarized,
+            tokens: built.trace.tokens,
+            historyMessages: built.trace.historyMessages,
+            memoryPaused: recall.paused,
+          };
+          const stable = built.messages.slice(0, built.stablePrefixLength);
+          return {
+            messages: built.messages,
+            trace,
+            nextTurnPrefix: (text) => [...stable, { role: 'user', content }, { role: 'assistant', content: text }],
+          };
+        },
+        onFailedAttempt: (attempt) => {
+          const cost = deps.ledger.record({
+            tenantId: visitor.tenantId,
+            avatarId: visitor.avatarId,
+            visitorId: visitor.visitorId,
+            conversationId: conversation.id,
+            provider: attempt.provider,
+            model: attempt.modelId,
+            operation: 'chat',
+            latencyMs: attempt.latencyMs,
+            outcome: 'error',
+            errorCode: attempt.error.code,
+          });
+          observeReply(deps, failedSummary(attempt), cost, visitor.tenantId);
+        },
+        beforeFinish: async ({ messageId, status }) => {
+          if (oldReplies.length === 0) return;
+          const failed = status === 'error' && !request.edited;
+          keptOldReply = failed;
+          await store.deleteMessages(conversation.id, failed ? [messageId] : oldReplies);
+          if (!failed) void deps.memory.forgetMessages(scope, oldReplies);
+        },
+        onSettled: async (summary) => {
+          forgetStop();
+          const cost = deps.ledger.record({
+            ...summary,
+            tenantId: visitor.tenantId,
+            avatarId: visitor.avatarId,
+            visitorId: visitor.visitorId,
+            conversationId: conversation.id,
+            operation: 'chat',
+          });
+          observeReply(deps, summary, cost, visitor.tenantId);
+          await quotas.record(visitor, { tokens: summary.inputTokens + summary.outputTokens, costMicroUsd: cost });
+          // A failed regeneration left the old reply, and its turn is remembered already.
+          if (!started || keptOldReply) return;
+          // In the background, never delaying the reply: remember the turn, learn preferences,
+          // and fold old turns into the rolling summary once they fall out of the window.
+          void deps.memory.remember({
+            scope,
+            user: { id: started.id, content, createdAt: started.createdAt },
+            ...(summary.outcome === 'ok' && summary.text
+              ? { assistant: { id: summary.messageId, content: summary.text } }
+              : {}),
+            previous: history.slice(-4).map((m) => ({ id: m.id, role: m.role, content: m.content })),
+            names: { visitor: who.name ?? 'Visitor', avatar: profile.name },
+          });
+          if (!again || request.edited) void deps.memory.preferences.learnFromMessage(scope, content, started.id);
+          const long = history.length > SUMMARIZE_AFTER && primary.provider !== 'local';
+          if (dropped > 0 || long) summarizeLater(conversation, history, primary, counter);
+        },
+        conversationId: conversation.id,
+        history,
+        persona: prompt.system,
+        turnNote: prompt.turnNote,
+        visitorEmotion: visitorEmotion ?? null,
+        expressionFilter: empatheticExpression(visitorEmotion?.ekman),
+        content,
+        signal: stop.signal,
+        maxOutputTokens: MAX_OUTPUT_TOKENS,
+        log: deps.log,
+        onStarted: (stored) => {
+          started = stored;
+          if (tone.changes.length === 0) return;
+          const ref = { ...visitor, conversationId: conversation.id, messageId: stored.id };
+          store
+            .saveTone(ref, tone.state, tone.changes)
+            .catch((error: unknown) => deps.log('Saving the tone failed', error));
+        },
+      });
+    let run: ReplyRun | null;
+    try {
+      run = await begin(
+        model,
+        verdict
+          ? undefined
+          : async () => {
+              verdict = await admission.admit();
+              return verdict.admitted && !verdict.degradeTo;
+            },
+      );
+      if (!run) {
+        // The forecast was wrong (another instance spent the budget, or a soft limit was passed):
+        // the call went out for nothing and was cut off. The verdict now decides, as usual.
+        deps.ledger.record({
           tenantId: visitor.tenantId,
           avatarId: visitor.avatarId,
           visitorId: visitor.visitorId,
           conversationId: conversation.id,
-          provider: attempt.provider,
-          model: attempt.modelId,
+          provider: primary.provider,
+          model: primary.modelId,
           operation: 'chat',
-          latencyMs: attempt.latencyMs,
-          outcome: 'error',
-          errorCode: attempt.error.code,
+          latencyMs: 0,
+          outcome: 'aborted',
+          errorCode: 'admission_changed',
         });
-        observeReply(deps, failedSummary(attempt), cost, visitor.tenantId);
-      },
-      beforeFinish: async ({ messageId, status }) => {
-        if (oldReplies.length === 0) return;
-        const failed = status === 'error' && !request.edited;
-        keptOldReply = failed;
-        await store.deleteMessages(conversation.id, failed ? [messageId] : oldReplies);
-        if (!failed) void deps.memory.forgetMessages(scope, oldReplies);
-      },
-      onSettled: async (summary) => {
-        forgetStop();
-        const cost = deps.ledger.record({
-          ...summary,
-          tenantId: visitor.tenantId,
-          avatarId: visitor.avatarId,
-          visitorId: visitor.visitorId,
-          conversationId: conversation.id,
-          operation: 'chat',
-        });
-        observeReply(deps, summary, cost, visitor.tenantId);
-        await quotas.record(visitor, { tokens: summary.inputTokens + summary.outputTokens, costMicroUsd: cost });
-        // A failed regeneration left the old reply, and its turn is remembered already.
-        if (!started || keptOldReply) return;
-        // In the background, never delaying the reply: remember the turn, learn preferences,
-        // and fold old turns into the rolling summary once they fall out of the window.
-        void deps.memory.remember({
-          scope,
-          user: { id: started.id, content, createdAt: started.createdAt },
-          ...(summary.outcome === 'ok' && summary.text
-            ? { assistant: { id: summary.messageId, content: summary.text } }
-            : {}),
-          previous: history.slice(-4).map((m) => ({ id: m.id, role: m.role, content: m.content })),
-          names: { visitor: who.name ?? 'Visitor', avatar: profile.name },
-        });
-        if (!again || request.edited) void deps.memory.preferences.learnFromMessage(scope, content, started.id);
-        const long = history.length > SUMMARIZE_AFTER && primary.provider !== 'local';
-        if (dropped > 0 || long) summarizeLater(conversation, history, primary, counter);
-      },
-      conversationId: conversation.id,
-      history,
-      persona: prompt.system,
-      turnNote: prompt.turnNote,
-      visitorEmotion: visitorEmotion ?? null,
-      expressionFilter: empatheticExpression(visitorEmotion?.ekman),
-      content,
-      signal,
-      maxOutputTokens: MAX_OUTPUT_TOKENS,
-      log: deps.log,
-      onStarted: (stored) => {
-        started = stored;
-        if (tone.changes.length === 0) return;
-        const ref = { ...visitor, conversationId: conversation.id, messageId: stored.id };
-        store
-          .saveTone(ref, tone.state, tone.changes)
-          .catch((error: unknown) => deps.log('Saving the tone failed', error));
-      },
-    }).catch((error: unknown) => {
-      // The turn could not be stored: nothing is being written that a stop could end.
+        ({ primary, model } = chooseModels(verdict));
+        counter = tokenCounterFor(primary);
+        budget = budgetFor(model);
+        run = await begin(model);
+        if (!run) throw new Error('A reply without an admission check was not started.');
+      }
+    } catch (error) {
+      // The turn could not be stored (or was refused): nothing is being written that a stop could end.
       forgetStop();
       throw error;
-    });
-    return c.body(body, 200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-    });
+    }
+    const running = run;
+    return streamText(c, SSE_HEADERS, (sink) => running.pipe(sink));
   }
 
   /** Folds the oldest turns into the conversation's rolling summary, one run per conversation. */

@@ -24,8 +24,13 @@ export function corsForKnownOrigins(isKnownOrigin: (origin: string) => Promise<b
         },
       });
     }
+    if (!origin || !known) return next();
+    // Before the handler, so responses it writes itself (streams straight to the socket) carry them…
+    c.header('access-control-allow-origin', origin);
+    c.header('vary', 'Origin');
     await next();
-    if (origin && known) {
+    // …and after it, for a `Response` it built on its own.
+    if (!c.res.headers.has('access-control-allow-origin')) {
       c.res.headers.set('access-control-allow-origin', origin);
       c.res.headers.append('vary', 'Origin');
     }

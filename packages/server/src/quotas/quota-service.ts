@@ -1,6 +1,6 @@
 import { and, eq, isNull, or } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
-import { sqlRunner, type SqlRunner } from '../db/sql-runner.js';
+import { sqlRunner, type SqlRow, type SqlRunner } from '../db/sql-runner.js';
 import { quotas, tenants } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { periodWindow, type QuotaPeriod } from './periods.js';
@@ -35,6 +35,20 @@ const settingsCache = new WeakMap<
   Map<string, { at: number; value: Promise<{ quotas: QuotaRow[]; timeZone: string }> }>
 >();
 
+/** A budget's share kept free for a clear forecast: 5 % of its limit (at least 2). */
+const FORECAST_MARGIN = 0.05;
+/** Budget windows remembered for forecasts before the memory starts again. */
+const MAX_SEEN = 100_000;
+
+interface AdmissionRow {
+  quota: QuotaRow;
+  subject: string;
+  window: { key: string; resetsAt: Date };
+}
+
+const seenKey = (row: { quota: QuotaRow; subject: string; window: { key: string } }) =>
+  `${row.quota.id}|${row.subject}|${row.window.key}`;
+
 function subjectOf(quota: QuotaRow, who: QuotaSubject): string {
   return quota.scope === 'tenant' ? who.tenantId : quota.scope === 'avatar' ? who.avatarId : who.visitorId;
 }
@@ -48,6 +62,8 @@ function subjectOf(quota: QuotaRow, who: QuotaSubject): string {
 export class QuotaService {
   /** Prepared once per statement shape on a local file. */
   readonly #sql: SqlRunner;
+  /** The last use this process saw of each budget window (`quota|subject|period` → used). */
+  readonly #seen = new Map<string, number>();
 
   constructor(
     private readonly db: Database,
@@ -129,14 +145,35 @@ export class QuotaService {
    * through the connection's busy timeout).
    */
   async admitMessage(who: QuotaSubject): Promise<Admission> {
+    return (await this.prepareAdmission(who)).admit();
+  }
+
+  /**
+   * A message's admission, prepared: `clear` says whether every budget it counts against was, when
+   * this process last saw it, far enough from its limit (and soft limit) that admission is all but
+   * certain, so the model may be asked while `admit()` (still exact) runs. Another instance
+   * spending fast can make a clear forecast wrong; `admit()` then refuses as always.
+   */
+  async prepareAdmission(who: QuotaSubject): Promise<{ clear: boolean; admit: () => Promise<Admission> }> {
     const { list, timeZone } = await this.#cachedApplicable(who);
-    if (list.length === 0) return { admitted: true };
+    if (list.length === 0) return { clear: true, admit: () => Promise.resolve({ admitted: true }) };
     const now = this.now();
     const rows = list.map((quota) => ({
       quota,
       subject: subjectOf(quota, who),
       window: periodWindow(quota.period, timeZone, now),
     }));
+    const clear = rows.every((row) => {
+      const used = this.#seen.get(seenKey(row));
+      if (used === undefined) return false;
+      const { limit, softLimitPercent, softLimitModel } = row.quota;
+      const ceiling = softLimitPercent && softLimitModel ? (limit * softLimitPercent) / 100 : limit;
+      return used + Math.max(2, limit * FORECAST_MARGIN) < ceiling;
+    });
+    return { clear, admit: () => this.#admit(rows) };
+  }
+
+  async #admit(rows: AdmissionRow[]): Promise<Admission> {
     const values = rows.map(() => '(?, ?, ?, ?, ?)').join(', ');
     const args = rows.flatMap((r) => [
       r.quota.id,
@@ -157,9 +194,10 @@ export class QuotaService {
                 WHERE coalesce(u.used, 0) >= w.lim
               )
               ON CONFLICT (quota_id, subject, period) DO UPDATE SET used = used + 1
-              RETURNING quota_id`,
+              RETURNING quota_id, subject, period, used`,
         args,
       );
+      for (const row of admitted) this.#see(row);
       if (admitted.length > 0) return this.#softLimits(rows);
     }
     // Refused (or only token and cost quotas): find the quota that is used up.
@@ -175,11 +213,22 @@ export class QuotaService {
       'SELECT used FROM quota_usage WHERE quota_id = ? AND subject = ? AND period = ?',
       [row.quota.id, row.subject, row.window.key],
     );
-    return Number(found?.['used'] ?? 0);
+    const used = Number(found?.['used'] ?? 0);
+    this.#seen.set(seenKey(row), used);
+    return used;
+  }
+
+  /** Remembers a budget window's use as a write returned it (for `prepareAdmission`'s forecast). */
+  #see(row: SqlRow): void {
+    if (this.#seen.size >= MAX_SEEN) this.#seen.clear();
+    this.#seen.set(
+      `${String(row['quota_id'])}|${String(row['subject'])}|${String(row['period'])}`,
+      Number(row['used']),
+    );
   }
 
   /** The degrade step: the first budget past its soft limit names the model to answer with. */
-  async #softLimits(rows: Array<{ quota: QuotaRow; subject: string; window: { key: string } }>): Promise<Admission> {
+  async #softLimits(rows: AdmissionRow[]): Promise<Admission> {
     for (const row of rows) {
       const { softLimitPercent, softLimitModel, limit } = row.quota;
       if (!softLimitPercent || !softLimitModel) continue;
@@ -196,11 +245,12 @@ export class QuotaService {
     if (list.length === 0) return;
     const timeZone = settings.timeZone;
     const now = this.now();
-    await withBusyRetry(() =>
+    const results = await withBusyRetry(() =>
       this.#sql.write(
         list.map((quota) => ({
           sql: `INSERT INTO quota_usage (quota_id, subject, period, used) VALUES (?, ?, ?, ?)
-              ON CONFLICT (quota_id, subject, period) DO UPDATE SET used = used + excluded.used`,
+              ON CONFLICT (quota_id, subject, period) DO UPDATE SET used = used + excluded.used
+              RETURNING quota_id, subject, period, used`,
           args: [
             quota.id,
             subjectOf(quota, who),
@@ -210,6 +260,7 @@ export class QuotaService {
         })),
       ),
     );
+    for (const row of results.flat()) this.#see(row);
   }
 
   /** Current use of each applicable quota, for headers and the admin API. */

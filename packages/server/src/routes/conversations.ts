@@ -92,8 +92,7 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
       limitMessages,
       async (c) => {
         const { content } = c.req.valid('json');
-        const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);
-        return reply(c, conversation, { content });
+        return reply(c, c.req.valid('param').conversationId, { content });
       },
     )
     .post(

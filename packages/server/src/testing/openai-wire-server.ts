@@ -9,6 +9,8 @@ export interface OpenAIWireServer {
     model: string;
     messages: Array<{ role: string; content: string }>;
     stream?: boolean;
+    max_completion_tokens?: number;
+    max_tokens?: number;
     response_format?: {
       type: string;
       json_schema?: { name: string; strict?: boolean; schema: Record<string, unknown> };
@@ -26,6 +28,9 @@ export interface OpenAIWireServer {
  * - `slow:<ms>` → each delta (the first too) after that many ms;
  * - a request for a model named `fail-…` → HTTP 500, whatever the message;
  * - anything else → echoes `You said: <message>` word by word.
+ *
+ * Like OpenAI, it stops at `max_completion_tokens` (or `max_tokens`), a word counting as a token,
+ * with `finish_reason: "length"`.
  *
  * With `response_format: { type: 'json_schema' }` the reply is the JSON object the schema asks
  * for, streamed a few characters at a time (chunks end inside keys and escapes, like real
@@ -67,7 +72,11 @@ export async function startOpenAIWireServer(options: { port?: number } = {}): Pr
     res.write(chunk({ role: 'assistant', content: '' }, null));
     const slow = /^slow:(\d+)$/.exec(last);
     const feel = /^feel:(\w+)\s*/.exec(last);
-    const echo = `You said: ${feel ? last.slice(feel[0].length) : last}`;
+    const said = `You said: ${feel ? last.slice(feel[0].length) : last}`;
+    const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? Infinity;
+    const saidWords = said.split(/(?<= )/);
+    const truncated = saidWords.length > maxTokens;
+    const echo = truncated ? saidWords.slice(0, maxTokens).join('') : said;
     const schema = body.response_format?.type === 'json_schema' ? body.response_format.json_schema?.schema : undefined;
     const words = schema ? chunkText(structuredEcho(schema, echo, feel?.[1] ?? 'joy'), 5) : echo.split(/(?<= )/);
     for (const [index, word] of words.entries()) {
@@ -80,7 +89,7 @@ export async function startOpenAIWireServer(options: { port?: number } = {}): Pr
       if (slow) await new Promise((r) => setTimeout(r, Number(slow[1])));
       res.write(chunk({ content: word }, null));
     }
-    res.write(chunk({}, 'stop'));
+    res.write(chunk({}, truncated ? 'length' : 'stop'));
     const promptTokens = body.messages.reduce((n, m) => n + Math.ceil(m.content.length / 4), 0);
     // A token per word of the reply text, however it was chunked.
     const completionTokens = echo.split(/(?<= )/).length;

@@ -1,0 +1,130 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { ApiError } from './api-error.js';
+
+/**
+ * The hot routes' shortcuts around the Fetch API objects that `@hono/node-server` builds on
+ * demand: reading a body through a `Request` costs a `Headers`, a web stream and an undici
+ * `Request` per call, and sending a stream through a `Response` costs a web-stream read per part.
+ * Under another runtime (or `app.request()` in tests) the standard path runs instead.
+ */
+
+/** The node request and response behind a Hono context, when it runs on `@hono/node-server`'s HTTP/1 server. */
+export function nodeExchange(c: Context): { incoming: IncomingMessage; outgoing: ServerResponse } | undefined {
+  const env = c.env as { incoming?: unknown; outgoing?: unknown } | undefined;
+  return env?.incoming instanceof IncomingMessage && env.outgoing instanceof ServerResponse
+    ? { incoming: env.incoming, outgoing: env.outgoing }
+    : undefined;
+}
+
+/**
+ * Reads the request body (at most `maxBytes`, else a 413 `payload_too_large`) straight from the
+ * node request into Hono's body cache, so `c.req.json()` and the validators never build a
+ * `Request`. Elsewhere it is Hono's `bodyLimit`.
+ */
+export function limitedBody(maxBytes: number): MiddlewareHandler {
+  const tooLarge = () => new ApiError(413, 'payload_too_large', `The request body is over ${maxBytes} bytes.`);
+  const fallback = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw tooLarge();
+    },
+  });
+  return async (c, next) => {
+    const node = nodeExchange(c);
+    if (!node) return fallback(c, next);
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next();
+    const declared = Number(node.incoming.headers['content-length'] ?? 0);
+    if (declared > maxBytes) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of node.incoming as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) throw tooLarge();
+      chunks.push(chunk);
+    }
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    const cache = c.req.bodyCache as unknown as { text?: Promise<string>; arrayBuffer?: Promise<ArrayBuffer> };
+    cache.text = Promise.resolve(body.toString('utf8'));
+    cache.arrayBuffer = Promise.resolve(
+      body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
+    );
+    return next();
+  };
+}
+
+/** Where a streamed response's text goes: the node response, or a web stream's controller. */
+export interface TextSink {
+  write(text: string): void;
+  end(): void;
+  /** Aborted when the client goes away before the end. */
+  readonly closed: AbortSignal;
+}
+
+/**
+ * A streamed response: on node, `run` writes straight to the socket (after the headers Hono has
+ * gathered for this response: rate limits, CORS); elsewhere through a `ReadableStream` body.
+ * `run` must end the sink.
+ */
+export function streamText(
+  c: Context,
+  headers: Record<string, string>,
+  run: (sink: TextSink) => Promise<void>,
+): Response {
+  const node = nodeExchange(c);
+  if (!node) {
+    const encoder = new TextEncoder();
+    const closed = new AbortController();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const sink: TextSink = {
+          write(text) {
+            try {
+              controller.enqueue(encoder.encode(text));
+            } catch {
+              // The client went away; `closed` tells the writer.
+            }
+          },
+          end() {
+            try {
+              controller.close();
+            } catch {
+              // Already closed by a disconnect.
+            }
+          },
+          closed: closed.signal,
+        };
+        void run(sink);
+      },
+      cancel(reason) {
+        closed.abort(reason);
+      },
+    });
+    return c.body(body, 200, headers);
+  }
+  const { outgoing } = node;
+  const all: Record<string, string | string[]> = {};
+  c.res.headers.forEach((value, name) => (all[name] = value));
+  const cookies = c.res.headers.getSetCookie();
+  if (cookies.length > 0) all['set-cookie'] = cookies;
+  Object.assign(all, headers);
+  const closed = new AbortController();
+  outgoing.once('close', () => {
+    if (!outgoing.writableFinished) closed.abort(new DOMException('The client went away', 'AbortError'));
+  });
+  outgoing.writeHead(200, all);
+  outgoing.flushHeaders();
+  void run({
+    write(text) {
+      if (!outgoing.destroyed) outgoing.write(text);
+    },
+    end() {
+      if (!outgoing.destroyed) outgoing.end();
+    },
+    closed: closed.signal,
+  });
+  return RESPONSE_ALREADY_SENT;
+}
