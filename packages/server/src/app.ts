@@ -9,6 +9,7 @@ import { publishableKeys } from './db/schema.js';
 import { ApiError } from './http/api-error.js';
 import type { AppEnv } from './http/env.js';
 import { limitedBody } from './http/node-http.js';
+import type { MemoryOutbox } from './memory/memory-outbox.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { UsageLedger } from './usage/usage-ledger.js';
 import { ErrorTracker } from './observability/error-tracker.js';
@@ -50,6 +51,8 @@ export interface AppDeps {
   emotions?: Promise<EmotionDetector>;
   /** Long-term memory. Default: episodes and first-person facts, keyword search only. */
   memory?: MemoryService;
+  /** Where turns wait until memory has them, so a stopped process loses none (`startServer` sweeps it). */
+  memoryOutbox?: MemoryOutbox;
   /** Input tokens per reply at most (default 8192). */
   maxContextTokens?: number;
   log?: (message: string, error: unknown) => void;

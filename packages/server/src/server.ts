@@ -9,6 +9,7 @@ import type { EmbeddingModel } from './embeddings/embedding-model.js';
 import { loadLocalEmbeddingModel } from './embeddings/local-embedding-model.js';
 import { HeuristicMemoryExtractor } from './memory/heuristic-extractor.js';
 import { LlmMemoryExtractor } from './memory/llm-extractor.js';
+import { MemoryOutbox } from './memory/memory-outbox.js';
 import { MemoryService } from './memory/memory-service.js';
 import { createApp, type App } from './app.js';
 import { VisitorTokens } from './auth/visitor-token.js';
@@ -160,8 +161,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     enabled: options.memory ?? true,
     log,
   });
+  const memoryOutbox = new MemoryOutbox(db, memory, { log });
   const app = createApp({
     db,
+    memoryOutbox,
     model,
     tokens,
     rateLimits,
@@ -180,6 +183,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const { port } = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  // Turns a stopped process left unremembered (their writer's lease has run out by now or soon).
+  void memoryOutbox.sweep();
 
   let demo: DemoData | undefined;
   if (options.demo) {
@@ -210,6 +216,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         server.close(() => done());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      memoryOutbox.close();
       await memory.idle();
       if (!options.model) await model.close?.();
       await embeddings?.close();

@@ -2,7 +2,7 @@ import type { ContextTrace, Conversation, ConversationState, Emotion, Message } 
 import { and, desc, eq } from 'drizzle-orm';
 import type { VisitorClaims } from '../auth/visitor-token.js';
 import type { Database } from '../db/database.js';
-import { sqlRunner, type SqlRow, type SqlRunner } from '../db/sql-runner.js';
+import { sqlRunner, type SqlRow, type SqlRunner, type SqlStep } from '../db/sql-runner.js';
 import { conversations, messages } from '../db/schema.js';
 import { notFound } from '../http/api-error.js';
 import { newId } from '../ids.js';
@@ -51,6 +51,9 @@ export interface RecentFeedback {
 }
 
 /** A visitor's conversation as the message path needs it. */
+/** More statements for a turn's write batch, given its message ids (a memory outbox entry). */
+export type AlsoStore = (ids: { userMessageId: string; assistantMessageId: string }) => SqlStep[];
+
 export interface ConversationRef {
   id: string;
   avatarId: string;
@@ -176,10 +179,16 @@ export class ConversationStore {
   }
 
   /** An empty assistant placeholder for a reply to an existing visitor message (regenerate, edit). */
-  async beginReply(conversationId: string): Promise<{ assistantId: string; createdAt: string }> {
+  async beginReply(
+    conversationId: string,
+    options: { userMessageId?: string; also?: AlsoStore } = {},
+  ): Promise<{ assistantId: string; createdAt: string }> {
     const now = Date.now();
     const assistantId = newId('msg');
     await this.#sql.write([
+      ...(options.also && options.userMessageId
+        ? options.also({ userMessageId: options.userMessageId, assistantMessageId: assistantId })
+        : []),
       {
         sql: `INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at) VALUES (?, ?, 'assistant', '', 'streaming', ?, ?)`,
         args: [assistantId, conversationId, now, now],
@@ -285,7 +294,7 @@ export class ConversationStore {
   async beginTurn(
     conversationId: string,
     content: string,
-    options: { emotion?: Emotion | null } = {},
+    options: { emotion?: Emotion | null; also?: AlsoStore } = {},
   ): Promise<{ userMessage: Message; assistantId: string }> {
     const now = Date.now();
     const userId = newId('msg');
@@ -298,6 +307,7 @@ export class ConversationStore {
         args: [userId, conversationId, 'user', content, 'complete', emotion && JSON.stringify(emotion), now, now],
       },
       { sql: insert, args: [assistantId, conversationId, 'assistant', '', 'streaming', null, now, now] },
+      ...(options.also?.({ userMessageId: userId, assistantMessageId: assistantId }) ?? []),
       {
         sql: `UPDATE conversations SET updated_at = ?, state = CASE WHEN summary IS NULL THEN 'active' ELSE 'summarized' END WHERE id = ?`,
         args: [now, conversationId],

@@ -16,7 +16,7 @@ import {
   type FailedAttempt,
   type ModelStreamPart,
 } from '../providers/chat-model.js';
-import type { ConversationStore } from './conversation-store.js';
+import type { AlsoStore, ConversationStore } from './conversation-store.js';
 import {
   AVATAR_REPLY_FORMAT,
   AVATAR_REPLY_INSTRUCTION,
@@ -84,6 +84,8 @@ export interface ReplyStreamOptions {
    * null with nothing stored.
    */
   confirm?: () => Promise<boolean>;
+  /** More statements for the batch that stores the turn (a memory outbox entry). */
+  alsoStore?: AlsoStore;
   /** Called once the visitor's message is stored (the model already asked). */
   onStarted?: (userMessage: Message) => void;
   /** Called once the reply is stored, with what the call used and how it went (ledger, budgets). */
@@ -167,10 +169,14 @@ export async function startReply(options: ReplyStreamOptions): Promise<ReplyRun 
     }
     if (options.existingUserMessage) {
       userMessage = options.existingUserMessage;
-      ({ assistantId, createdAt } = await store.beginReply(conversationId));
+      ({ assistantId, createdAt } = await store.beginReply(conversationId, {
+        userMessageId: userMessage.id,
+        ...(options.alsoStore ? { also: options.alsoStore } : {}),
+      }));
     } else {
       ({ userMessage, assistantId } = await store.beginTurn(conversationId, options.content, {
         emotion: options.visitorEmotion ?? null,
+        ...(options.alsoStore ? { also: options.alsoStore } : {}),
       }));
       createdAt = userMessage.createdAt;
     }

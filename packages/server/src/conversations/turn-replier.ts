@@ -21,6 +21,7 @@ import type { EmotionDetector } from '../emotion/index.js';
 import { ApiError, notFound } from '../http/api-error.js';
 import type { AppEnv } from '../http/env.js';
 import { streamText } from '../http/node-http.js';
+import type { MemoryOutbox } from '../memory/memory-outbox.js';
 import type { MemoryService } from '../memory/memory-service.js';
 import { visitorScope } from '../memory/memory-store.js';
 import type { ErrorTracker } from '../observability/error-tracker.js';
@@ -70,6 +71,8 @@ export interface TurnReplierDeps {
   errors: ErrorTracker;
   ledger: UsageLedger;
   memory: MemoryService;
+  /** Where turns wait until memory has them (survives a stopped process); none: remembered in memory only. */
+  memoryOutbox?: MemoryOutbox | undefined;
   emotions?: Promise<EmotionDetector> | undefined;
   /** Input tokens per reply at most (default 8192). */
   maxContextTokens?: number | undefined;
@@ -240,6 +243,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
     let started: Message | undefined;
     let keptOldReply = false;
     const inHistory = new Set([...history.map((m) => m.id), ...(again ? [again.user.id] : [])]);
+    const outbox = deps.memory.enabled ? deps.memoryOutbox : undefined;
     const stop = new AbortController();
     replies.set(conversation.id, stop);
     const forgetStop = () => {
@@ -250,6 +254,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
         store,
         model,
         ...(confirm ? { confirm } : {}),
+        ...(outbox ? { alsoStore: (ids) => [outbox.entry({ conversationId: conversation.id, ...ids })] } : {}),
         ...(userMessage ? { existingUserMessage: userMessage } : {}),
         compose: (expressive) => {
           const built = buildContext({
@@ -328,10 +333,16 @@ export function createTurnReplier(deps: TurnReplierDeps) {
           observeReply(deps, summary, cost, visitor.tenantId);
           await quotas.record(visitor, { tokens: summary.inputTokens + summary.outputTokens, costMicroUsd: cost });
           // A failed regeneration left the old reply, and its turn is remembered already.
-          if (!started || keptOldReply) return;
+          if (!started) return;
+          if (keptOldReply) {
+            void outbox
+              ?.done(summary.messageId)
+              .catch((error: unknown) => deps.log('Clearing the memory outbox failed', error));
+            return;
+          }
           // In the background, never delaying the reply: remember the turn, learn preferences,
           // and fold old turns into the rolling summary once they fall out of the window.
-          void deps.memory.remember({
+          const remembered = deps.memory.remember({
             scope,
             user: { id: started.id, content, createdAt: started.createdAt },
             ...(summary.outcome === 'ok' && summary.text
@@ -340,6 +351,11 @@ export function createTurnReplier(deps: TurnReplierDeps) {
             previous: history.slice(-4).map((m) => ({ id: m.id, role: m.role, content: m.content })),
             names: { visitor: who.name ?? 'Visitor', avatar: profile.name },
           });
+          if (outbox) {
+            void remembered
+              .then(() => outbox.done(summary.messageId))
+              .catch((error: unknown) => deps.log('Clearing the memory outbox failed', error));
+          }
           if (!again || request.edited) void deps.memory.preferences.learnFromMessage(scope, content, started.id);
           const long = history.length > SUMMARIZE_AFTER && primary.provider !== 'local';
           if (dropped > 0 || long) summarizeLater(conversation, history, primary, counter);

@@ -515,3 +515,23 @@ export const preferenceChanges = sqliteTable(
   },
   (t) => [index('preference_changes_scope_idx').on(t.tenantId, t.avatarId, t.visitorId, t.seq)],
 );
+
+/**
+ * Turns waiting to be remembered (a transactional outbox): written in the same batch as the turn,
+ * deleted once long-term memory has stored it. A row whose claim is older than the lease is a turn
+ * that a stopped process left behind; the next sweep, on any instance, remembers it.
+ */
+export const memoryOutbox = sqliteTable(
+  'memory_outbox',
+  {
+    assistantMessageId: text('assistant_message_id').primaryKey(),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    userMessageId: text('user_message_id').notNull(),
+    /** When an instance took the turn on (ms): its writer at first, a sweeper after the lease. */
+    claimedAt: integer('claimed_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+  },
+  (t) => [index('memory_outbox_claimed_idx').on(t.claimedAt)],
+);
