@@ -97,7 +97,8 @@ export function streamText(
           },
           closed: closed.signal,
         };
-        void run(sink);
+        // `run` ends the sink itself; a bug that makes it throw must still end the response.
+        run(sink).catch(() => controller.error(new Error('The stream failed')));
       },
       cancel(reason) {
         closed.abort(reason);
@@ -117,7 +118,7 @@ export function streamText(
   });
   outgoing.writeHead(200, all);
   outgoing.flushHeaders();
-  void run({
+  run({
     write(text) {
       if (!outgoing.destroyed) outgoing.write(text);
     },
@@ -125,6 +126,6 @@ export function streamText(
       if (!outgoing.destroyed) outgoing.end();
     },
     closed: closed.signal,
-  });
+  }).catch(() => outgoing.destroy());
   return RESPONSE_ALREADY_SENT;
 }
