@@ -5,13 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { tenants } from '../src/db/schema.js';
 import {
+  addStats,
+  feedbackTerms,
   KeywordIndex,
   keywordTerms,
   keywordTokens,
   queryTokens,
   type KeywordHit,
 } from '../src/memory/keyword-index.js';
-import { MemoryScopeCache, MemorySearch } from '../src/memory/memory-search.js';
+import { MemoryScopeCache, MemorySearch, namedDates } from '../src/memory/memory-search.js';
 import { MemoryStore, type MemoryScope, type NewMemory } from '../src/memory/memory-store.js';
 
 const CORPUS = [
@@ -185,17 +187,101 @@ describe('KeywordIndex', () => {
     for (const query of QUERIES) {
       const tokens = queryTokens(query);
       const [a, b] = [left.stats(tokens), right.stats(tokens)];
-      const stats = {
-        docs: a.docs + b.docs,
-        tokens: a.tokens + b.tokens,
-        frequencies: a.frequencies.map((n, at) => n + b.frequencies[at]!),
-      };
+      const stats = addStats(a, b);
       const merged = [
         ...left.search(tokens, 50, { stats }),
         ...right.search(tokens, 50, { stats }).map((hit) => ({ ...hit, row: hit.row + 6 })),
       ].sort((x, y) => y.score - x.score || x.row - y.row);
       expectSameHits(merged, whole.search(tokens, 50));
     }
+  });
+});
+
+describe('KeywordIndex groups, weights and feedback', () => {
+  // Rows 1, 4 and 8 (say, facts) are their own collection; the others another.
+  const FACTS = new Set([1, 4, 8]);
+  const build = () => {
+    const index = new KeywordIndex();
+    CORPUS.forEach((text, row) => index.add(row, text, FACTS.has(row) ? 1 : 0));
+    return index;
+  };
+  const only = (group: number) => CORPUS.map((text, row) => ((FACTS.has(row) ? 1 : 0) === group ? text : null));
+
+  it('scores each row against its own group’s statistics', () => {
+    const index = build();
+    for (const query of QUERIES) {
+      const expected = [...referenceBm25(only(0), query), ...referenceBm25(only(1), query)].sort(
+        (a, b) => b.score - a.score || a.row - b.row,
+      );
+      expectSameHits(index.search(queryTokens(query), 50), expected);
+    }
+    const stats = index.stats(queryTokens('Caroline cats'));
+    expect(stats.docs).toEqual([7, 3]);
+    // Caroline: rows 0, 2, 5 and 8; a cat: rows 4 and 7.
+    expect(stats.frequencies).toEqual([
+      [3, 1],
+      [1, 1],
+    ]);
+    // Removed rows leave their group's counts.
+    index.remove(4);
+    expect(index.stats(queryTokens('Caroline cats'))).toMatchObject({
+      docs: [7, 2],
+      frequencies: [
+        [3, 1],
+        [1, 0],
+      ],
+    });
+    expect(() => index.add(20, 'x', 256)).toThrow(RangeError);
+  });
+
+  it('weighs each token, and lets tokens after `matchFirst` only reorder rows an earlier token matched', () => {
+    const index = new KeywordIndex();
+    CORPUS.forEach((text, row) => index.add(row, text));
+    const plain = new Map(index.search(queryTokens('kids'), 50).map((hit) => [hit.row, hit.score]));
+    const alone = new Map(index.search(queryTokens('beach'), 50).map((hit) => [hit.row, hit.score]));
+    const tokens = [...queryTokens('kids'), ...queryTokens('beach')];
+    const stats = index.stats(tokens);
+    const hits = index.search(tokens, 50, { stats, weights: [1, 0.5], matchFirst: 1 });
+    // Rows 6 and 9 mention kids; only row 6 the beach. No row that only says "beach" comes in.
+    expect(hits.map((hit) => hit.row)).toEqual([6, 9]);
+    expect(hits[0]!.score).toBeCloseTo(plain.get(6)! + 0.5 * alone.get(6)!, 9);
+    expect(hits[1]!.score).toBeCloseTo(plain.get(9)!, 9);
+  });
+
+  it('keeps each row’s distinct tokens, through removals and compaction', () => {
+    const index = new KeywordIndex();
+    index.add(0, 'Running runs; the runner ran.');
+    index.add(1, 'zebra giraffe zebra');
+    index.add(2, 'lion');
+    expect(index.rowTokens(0)).toEqual([
+      { token: 'run', count: 2 },
+      { token: 'runner', count: 1 },
+      { token: 'ran', count: 1 },
+    ]);
+    index.remove(1);
+    expect(index.rowTokens(1)).toEqual([]);
+    index.compact();
+    expect(index.rowTokens(2)).toEqual([{ token: 'lion', count: 1 }]);
+    expect(index.rowTokens(0)).toHaveLength(3);
+    index.add(3, 'zebra lion');
+    expect(index.rowTokens(3)).toEqual([
+      { token: 'zebra', count: 1 },
+      { token: 'lion', count: 1 },
+    ]);
+    expect(index.stats(['lion', 'zebra']).frequencies).toEqual([[2, 1]]);
+  });
+
+  it('draws feedback terms from the best rows: not the query’s, by share times IDF, the best at `weight`', () => {
+    const index = new KeywordIndex();
+    CORPUS.forEach((text, row) => index.add(row, text));
+    const query = queryTokens('camping beach');
+    // Row 6: Melanie took her kids camping at the beach and they roasted marshmallows.
+    const terms = feedbackTerms([index.rowTokens(6)], query, (tokens) => index.stats(tokens), { terms: 3 });
+    expect(terms.map((term) => term.token)).toEqual(['took', 'roast', 'marshmallow']);
+    expect(terms[0]!.weight).toBe(0.5);
+    // "kids" and "melanie" are in other rows too: less telling, left out at three terms.
+    expect(terms.map((term) => term.token)).not.toContain('kid');
+    expect(feedbackTerms([], query, (tokens) => index.stats(tokens))).toEqual([]);
   });
 });
 
@@ -255,8 +341,9 @@ describe('in-process BM25 against FTS5 over a libSQL file', () => {
     const kept = new MemorySearch(store, new MemoryScopeCache(store, { dimensions: 384 }));
     const other = new MemoryStore(db);
     const fts5 = new MemorySearch(other, new MemoryScopeCache(other, { dimensions: 384, maxBytes: 0 }));
+    // Without feedback: the store's FTS5 path ranks by plain BM25 (no second, expanded query).
     const search = (via: MemorySearch, text: string) =>
-      via.search(scope, { text }, { k: 3, weights: { vector: 0, importance: 0, recency: 0 } });
+      via.search(scope, { text }, { k: 3, weights: { vector: 0, importance: 0, recency: 0, feedback: 0 } });
     for (const query of QUERIES) {
       const [a, b] = await Promise.all([search(kept, query), search(fts5, query)]);
       expect(a.map((hit) => hit.id)).toEqual(b.map((hit) => hit.id));
@@ -297,7 +384,7 @@ describe('in-process BM25 against FTS5 over a libSQL file', () => {
     }
     const counting = new CountingStore(db);
     const query = { text: 'Caroline research' };
-    const options = { k: 3, weights: { vector: 0 } };
+    const options = { k: 3, weights: { vector: 0, feedback: 0 } };
     const kept = new MemorySearch(counting, new MemoryScopeCache(counting, { dimensions: 384 }));
     const found = await kept.search(scope, query, options);
     expect(found.length).toBeGreaterThan(0);
@@ -306,5 +393,132 @@ describe('in-process BM25 against FTS5 over a libSQL file', () => {
     const tooSmall = new MemorySearch(counting, new MemoryScopeCache(counting, { dimensions: 384, maxBytes: 4096 }));
     expect((await tooSmall.search(scope, query, options)).map((hit) => hit.id)).toEqual(found.map((hit) => hit.id));
     expect(calls).toEqual({ keywordSearch: 1, byIds: 1 });
+  });
+});
+
+describe('MemorySearch keyword ranking in process: each kind its own collection, and feedback', () => {
+  let dir: string;
+  let db: Database;
+  let store: MemoryStore;
+  let search: MemorySearch;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vibhava-keywords-'));
+    db = await openDatabase({ url: `file:${join(dir, 'memory.db')}` });
+    await db.insert(tenants).values({ id: 'tnt_rank', name: 'Ranking' });
+    store = new MemoryStore(db);
+    search = new MemorySearch(store, new MemoryScopeCache(store, { dimensions: 384 }));
+  });
+  afterAll(() => {
+    db?.$client.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  let message = 0;
+  const add = (scope: MemoryScope, kind: 'fact' | 'episode', text: string) =>
+    store.insert(
+      scope,
+      {
+        kind,
+        category: kind === 'fact' ? 'event' : 'other',
+        text,
+        searchText: text,
+        importance: 0.5,
+        sourceMessageIds: [`msg_${++message}`],
+        occurredAt: new Date('2025-03-04T10:00:00Z'),
+        embedding: null,
+        embeddingModel: null,
+      },
+      { actor: 'extractor' },
+    );
+  const sorted = (ids: string[]) => [...ids].sort();
+  const keywords = (scope: MemoryScope, text: string, feedback?: number) =>
+    search.search(
+      scope,
+      { text },
+      { k: 10, weights: { vector: 0, importance: 0, recency: 0, ...(feedback === undefined ? {} : { feedback }) } },
+    );
+
+  it('does not let the words every fact shares (the visitor’s name, a date) outrank what was said', async () => {
+    const scope = { tenantId: 'tnt_rank', avatarId: 'avt_rank', visitorId: 'vis_sam' };
+    for (const fact of [
+      'On 2025-02-10, Sam went to a jazz concert.',
+      'On 2025-02-20, Sam adopted a cat.',
+      'Sam works as a nurse.',
+    ]) {
+      await add(scope, 'fact', fact);
+    }
+    const hikes = [
+      await add(
+        scope,
+        'episode',
+        'Went hiking up the ridge trail this weekend, the views were unreal and my legs are still sore\nAmazing, you earned a rest!',
+      ),
+      await add(
+        scope,
+        'episode',
+        'I think I will go hiking again soon, maybe along the coast this time\nGreat idea, take water.',
+      ),
+    ];
+    for (const other of [
+      'Work was busy, twelve hours at the hospital again and my feet hurt all evening\nThat sounds exhausting, look after yourself.',
+      'We played board games all evening with my cousins and I lost every single round\nHa, there is always next time!',
+      'The new bakery on the corner sells the best sourdough I have ever had\nNow I want to try it too.',
+    ]) {
+      await add(scope, 'episode', other);
+    }
+    // Against the whole scope's statistics "Sam" and "2025" look rare and the short dated facts
+    // came first; against the facts' own, every fact has them and they tell nothing.
+    // (Without feedback: this is about the statistics alone.)
+    const found = await keywords(scope, 'When did Sam go hiking in 2025?', 0);
+    expect(sorted(found.slice(0, 2).map((hit) => hit.id))).toEqual(sorted(hikes.map((hike) => hike.id)));
+  });
+
+  it('ranks higher, with feedback, the memories that say more of what the best matches say', async () => {
+    const scope = { tenantId: 'tnt_rank', avatarId: 'avt_rank', visitorId: 'vis_camp' };
+    for (const text of [
+      'We went camping at the lake and roasted marshmallows with the kids',
+      'Our camping trip to the lake: the kids roasted marshmallows until midnight',
+      'The camping trip by the lake was the best part of the summer for the kids, marshmallows included',
+      'My sister moved to Denver for a new job in marketing',
+      'The lake was frozen solid when we drove past it in January',
+    ]) {
+      await add(scope, 'episode', text);
+    }
+    const related = await add(scope, 'episode', 'The kids keep asking for another lake trip with marshmallows');
+    const unrelated = await add(scope, 'episode', 'My business trip got cancelled');
+    const order = async (feedback?: number) =>
+      (await keywords(scope, 'How was the camping trip?', feedback)).map((hit) => hit.id);
+    // Both say "trip" once; the shorter text ranks first by BM25 alone.
+    const without = await order(0);
+    expect(without.indexOf(unrelated.id)).toBeLessThan(without.indexOf(related.id));
+    // The best matches are about the lake, the kids and marshmallows: so is the related memory.
+    const withFeedback = await order();
+    expect(withFeedback.indexOf(related.id)).toBeLessThan(withFeedback.indexOf(unrelated.id));
+    // Feedback reorders what the query found: the frozen lake shares no word with the question.
+    expect(withFeedback).toHaveLength(5);
+  });
+});
+
+describe('namedDates', () => {
+  const now = Date.UTC(2025, 5, 15);
+  const days = (text: string) =>
+    namedDates(text, now).map(
+      ({ from, to }) => `${new Date(from).toISOString().slice(0, 10)}/${new Date(to).toISOString().slice(0, 10)}`,
+    );
+
+  it('reads days and months in the orders people write them, as UTC ranges', () => {
+    expect(days('What did Maria do on May 3, 2023?')).toEqual(['2023-05-03/2023-05-04']);
+    expect(days('What did Gina find on 1 February, 2023?')).toEqual(['2023-02-01/2023-02-02']);
+    expect(days('on the 3rd of May 2024')).toEqual(['2024-05-03/2024-05-04']);
+    expect(days('Sept. 5 2022 and 2024-02-29')).toEqual(['2024-02-29/2024-03-01', '2022-09-05/2022-09-06']);
+    expect(days('What setback did she face in October 2023?')).toEqual(['2023-10-01/2023-11-01']);
+    expect(days('May 2024 and 8 May, 2023')).toEqual(['2023-05-08/2023-05-09', '2024-05-01/2024-06-01']);
+  });
+
+  it('takes a day without a year as its latest occurrence, and leaves out what is no date', () => {
+    expect(days('on May 3rd')).toEqual(['2025-05-03/2025-05-04']);
+    expect(days('on Dec 24')).toEqual(['2024-12-24/2024-12-25']);
+    expect(days('I may go, in May, maybe')).toEqual([]);
+    expect(days('on 31 June 2024 or 2023-02-29')).toEqual([]);
+    expect(days('back in 2019')).toEqual([]);
   });
 });

@@ -459,6 +459,80 @@ describe.each([
     await ftsIntact();
   });
 
+  it('ranks facts drawn from messages by their cosine among such facts, the rest among the rest', async () => {
+    const { store, search } = one;
+    const scope = scopeOf(T1, 'avt_groups', 'vis_groups');
+    const query = randomVector();
+    /** A unit vector at exactly `cos` from the query. */
+    const near = (cos: number) => {
+      const other = randomVector();
+      let along = 0;
+      for (let at = 0; at < DIMS; at++) along += other[at]! * query[at]!;
+      const side = other.map((value, at) => value - along * query[at]!);
+      const length = Math.hypot(...side);
+      return side.map((value, at) => cos * query[at]! + (Math.sqrt(1 - cos * cos) * value) / length);
+    };
+    const extracted = (text: string, cos: number) =>
+      store.insert(scope, memory(text, near(cos), { kind: 'fact', sourceMessageIds: [`msg_x${++messageNumber}`] }), {
+        actor: 'extractor',
+      });
+    for (let at = 0; at < 20; at++) {
+      await store.insert(scope, memory(`episode ${at}`, randomVector(), { kind: 'episode' }), byVisitor);
+    }
+    const episode = await store.insert(scope, memory('the episode', near(0.45), { kind: 'episode' }), byVisitor);
+    // Short facts all sit close to a short question; the visitor's own note is primary, like an episode.
+    const facts = [await extracted('fact a', 0.5), await extracted('fact b', 0.48), await extracted('fact c', 0.52)];
+    const written = await store.insert(
+      scope,
+      memory('written by the visitor', near(0.5), { sourceMessageIds: [] }),
+      byVisitor,
+    );
+    const hits = await search.search(
+      scope,
+      { text: '', vector: query },
+      { k: 5, weights: { keyword: 0, importance: 0, recency: 0 } },
+    );
+    // By cosine alone "fact c" (0.52) would come first and the episode (0.45) last of these.
+    expect(hits.slice(0, 3).map((hit) => hit.id)).toEqual([written.id, episode.id, facts[2]!.id]);
+  });
+
+  it('matches a day or month the message names against when each memory happened', async () => {
+    const { store, search } = one;
+    const scope = scopeOf(T1, 'avt_dates', 'vis_dates');
+    const at = (iso: string) => ({ occurredAt: new Date(iso) });
+    const april = await store.insert(scope, memory('Cooked a curry', null, at('2025-04-10T18:00:00Z')), byVisitor);
+    const may = await store.insert(
+      scope,
+      memory('Cooked a big pot of vegetable soup for the whole family', null, at('2025-05-03T19:30:00Z')),
+      byVisitor,
+    );
+    const ask = async (text: string, date?: number) =>
+      (
+        await search.search(
+          scope,
+          { text },
+          {
+            k: 5,
+            weights: { vector: 0, importance: 0, recency: 0, ...(date === undefined ? {} : { date }) },
+            now: Date.parse('2025-06-01T00:00:00Z'),
+          },
+        )
+      ).map((hit) => hit.id);
+    // By words alone the shorter text ranks first.
+    expect(await ask('What did I cook on 3 May 2025?', 0)).toEqual([april.id, may.id]);
+    for (const text of [
+      'What did I cook on 3 May 2025?',
+      'what did I cook on may 3rd?',
+      'What did I cook on 2025-05-04?', // a day either side: the visitor's time zone is not UTC
+      'What did I cook in May 2025?',
+    ]) {
+      expect(await ask(text)).toEqual([may.id, april.id]);
+    }
+    // A date that matches nothing, or no date, changes nothing; a date never brings in a memory.
+    expect(await ask('What did I cook on 20 January 2025?')).toEqual([april.id, may.id]);
+    expect(await ask('What happened on 3 May 2025?')).toEqual([]);
+  });
+
   it('retires the episodes that quote a message and the facts drawn only from it', async () => {
     const { store } = one;
     const scope = scopeOf(T1, 'avt_src', 'vis_src');

@@ -119,6 +119,42 @@ describe('VectorIndex', () => {
     expect(index.search(vectors[removed]!, 500).map((hit) => hit.row)).not.toContain(removed);
   });
 
+  it('searches each group apart, with the moments of all its live rows, in one scan', () => {
+    const dims = 64;
+    const vectors = unitVectors(700, dims, 41);
+    const groupOf = (row: number) => (row % 7 === 0 ? 2 : row % 3 === 0 ? 1 : 0);
+    const index = new VectorIndex(dims, 16);
+    vectors.forEach((vector, row) => index.add(`key-${row}`, vector, groupOf(row)));
+    const dead = new Set([3, 6, 14, 100, 101, 699]);
+    for (const row of dead) index.remove(row);
+    expect(index.group(14)).toBe(2);
+    for (const query of unitVectors(5, dims, 42)) {
+      const groups = index.searchGroups(query, 20);
+      expect(groups).toHaveLength(3);
+      groups.forEach(({ hits, moments }, group) => {
+        const others = new Set(vectors.map((_, row) => row).filter((row) => groupOf(row) !== group || dead.has(row)));
+        const all = exactScan(vectors, query, vectors.length, others);
+        expectSameHits(hits, all.slice(0, 20));
+        expect(moments.count).toBe(all.length);
+        expect(moments.sum).toBeCloseTo(
+          all.reduce((sum, hit) => sum + hit.score, 0),
+          4,
+        );
+        expect(moments.squares).toBeCloseTo(
+          all.reduce((sum, hit) => sum + hit.score * hit.score, 0),
+          4,
+        );
+      });
+    }
+    // Groups with no live row are empty; one group is one search.
+    const single = filled(dims, vectors.slice(0, 50));
+    const [query] = unitVectors(1, dims, 43);
+    const [only] = single.searchGroups(query!, 10);
+    expectSameHits(only!.hits, single.search(query!, 10));
+    expect(() => index.add('bad', vectors[0]!, 256)).toThrow(RangeError);
+    expect(new VectorIndex(dims).searchGroups(query!, 5)).toEqual([]);
+  });
+
   it('returns every live row, best first, when k is larger than the live rows', () => {
     const dims = 32;
     const vectors = unitVectors(12, dims, 31);

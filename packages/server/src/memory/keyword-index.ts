@@ -2,10 +2,11 @@ import { stemmer } from 'stemmer';
 
 /**
  * An in-process BM25 keyword index over one scope's memories: per term, the rows that hold it
- * and how often (growable typed arrays), each row's length, removed rows tombstoned (skipped in
- * scoring, their postings dropped once most are dead). It ranks what FTS5's `bm25()` ranks for
- * the scope (same Porter stems, lengths counted in words), in well under a millisecond for 10k
- * memories, where the FTS5 query scored every match in SQL.
+ * and how often (growable typed arrays), each row's length and distinct terms (a forward index,
+ * for feedback), removed rows tombstoned (skipped in scoring, their postings dropped once most are
+ * dead). Rows belong to groups, each scored against its own statistics; with one group it ranks
+ * what FTS5's `bm25()` ranks for the scope (same Porter stems, lengths counted in words), in well
+ * under a millisecond for 10k memories, where the FTS5 query scored every match in SQL.
  */
 
 /** Words too common to find anything by (also left out of FTS5 queries). */
@@ -97,14 +98,33 @@ export interface KeywordHit {
   score: number;
 }
 
-/** Collection statistics BM25 needs for a query; sum them over indexes to search several as one corpus. */
+/**
+ * Collection statistics BM25 needs for a query, per group of rows: a row is scored against its
+ * own group's statistics (document count, average length, document frequencies). Sum them over
+ * indexes (`addStats`) to search several as one corpus.
+ */
 export interface KeywordStats {
-  /** Live rows. */
-  docs: number;
-  /** Length (in words, as `add` counts them) of the live rows together. */
-  tokens: number;
-  /** Live rows holding each query token, in the query's order. */
-  frequencies: number[];
+  /** Per group: live rows. */
+  docs: number[];
+  /** Per group: length (in words, as `add` counts them) of the live rows together. */
+  tokens: number[];
+  /** Per group: live rows holding each query token, in the query's order. */
+  frequencies: number[][];
+}
+
+/** The statistics of two indexes searched as one corpus. */
+export function addStats(a: KeywordStats, b: KeywordStats): KeywordStats {
+  const groups = Math.max(a.docs.length, b.docs.length);
+  const tokens = Math.max(a.frequencies[0]?.length ?? 0, b.frequencies[0]?.length ?? 0);
+  const sum = { docs: [] as number[], tokens: [] as number[], frequencies: [] as number[][] };
+  for (let group = 0; group < groups; group++) {
+    sum.docs.push((a.docs[group] ?? 0) + (b.docs[group] ?? 0));
+    sum.tokens.push((a.tokens[group] ?? 0) + (b.tokens[group] ?? 0));
+    const left = a.frequencies[group];
+    const right = b.frequencies[group];
+    sum.frequencies.push(Array.from({ length: tokens }, (_, at) => (left?.[at] ?? 0) + (right?.[at] ?? 0)));
+  }
+  return sum;
 }
 
 export interface KeywordSearchOptions {
@@ -115,14 +135,71 @@ export interface KeywordSearchOptions {
    * SQLite FTS5's ln((N − n + 0.5) / (n + 0.5)), floored at 1e-6 for terms in half the rows or more.
    */
   idf?: 'lucene' | 'fts5';
+  /** Per token: what its BM25 term counts for (default 1 each). */
+  weights?: readonly number[];
+  /**
+   * Tokens from this position on (feedback terms) only add to rows that an earlier token matched:
+   * they reorder what the query found and never bring in a row that shares no word with it.
+   */
+  matchFirst?: number;
 }
 
 /** BM25 parameters, FTS5's and Lucene's defaults. */
 export const BM25_K1 = 1.2;
 export const BM25_B = 0.75;
 
+/**
+ * Pseudo-relevance feedback: the best rows of a first search that are read, the terms drawn from
+ * them, and what the best of those terms counts for beside a word of the query (1).
+ */
+export const FEEDBACK = { rows: 3, terms: 10, weight: 0.5 } as const;
+
+/**
+ * Feedback terms (Rocchio-style pseudo-relevance feedback, as in RM3): the tokens of the best
+ * rows of a first search that the query does not hold, ranked by their share of each row's tokens
+ * summed over the rows, times their IDF over the whole corpus (`statsOf`, every group together);
+ * the best weighs `weight`, the others in proportion. A second search with them added
+ * (`matchFirst`) ranks higher the rows that say more of what the best matches say.
+ */
+export function feedbackTerms(
+  rows: ReadonlyArray<ReadonlyArray<{ token: string; count: number }>>,
+  query: readonly string[],
+  statsOf: (tokens: string[]) => KeywordStats,
+  options: { terms?: number; weight?: number } = {},
+): Array<{ token: string; weight: number }> {
+  const asked = new Set(query);
+  const share = new Map<string, number>();
+  for (const row of rows) {
+    let total = 0;
+    for (const { count } of row) total += count;
+    for (const { token, count } of row) {
+      if (!asked.has(token)) share.set(token, (share.get(token) ?? 0) + count / total);
+    }
+  }
+  if (share.size === 0) return [];
+  const tokens = [...share.keys()];
+  const stats = statsOf(tokens);
+  const docs = stats.docs.reduce((sum, each) => sum + each, 0);
+  const scored = tokens.map((token, index) => {
+    const n = stats.frequencies.reduce((sum, group) => sum + (group[index] ?? 0), 0);
+    return { token, score: share.get(token)! * Math.log(1 + (docs - n + 0.5) / (n + 0.5)) };
+  });
+  // Best first; a tie goes to the token met first.
+  const best = scored.sort((a, b) => b.score - a.score).slice(0, options.terms ?? FEEDBACK.terms);
+  const top = best[0]!.score;
+  const weight = options.weight ?? FEEDBACK.weight;
+  return best
+    .filter((term) => term.score > 0)
+    .map((term) => ({ token: term.token, weight: (weight * term.score) / top }));
+}
+
 /** One term's postings: rows ascending (rows are added in increasing order), with term frequencies. */
 interface Postings {
+  term: string;
+  /** The term's number in the forward index. */
+  id: number;
+  /** Per group: live rows holding the term. */
+  live: number[];
   rows: Int32Array;
   counts: Uint16Array;
   length: number;
@@ -132,14 +209,26 @@ const MIN_COMPACT_POSTINGS = 4096;
 
 export class KeywordIndex {
   readonly #terms = new Map<string, Postings>();
+  /** Term numbers to their postings (null once a term's postings are all gone, until compaction). */
+  #byId: Array<Postings | null> = [];
   /** Per row: its length in words, or -1 where no live row is (never added, or removed). */
   #lengths = new Float32Array(64);
   /** Per row: its distinct terms (how many postings it holds). */
   #distinct = new Uint16Array(64);
+  /** Per row: its group (rows of a group share BM25 statistics). */
+  #groups = new Uint8Array(64);
+  /** Per row: where its distinct terms start in the forward index. */
+  #forwardStart = new Int32Array(64);
+  /** The forward index: each row's distinct term numbers and counts, row after row. */
+  #forwardTerms = new Int32Array(256);
+  #forwardCounts = new Uint16Array(256);
+  #forwardLength = 0;
   /** One past the highest row added. */
   #size = 0;
+  /** Per group: live rows and their length together. */
+  #groupLive: number[] = [0];
+  #groupTokens: number[] = [0];
   #live = 0;
-  #liveTokens = 0;
   #postings = 0;
   #deadPostings = 0;
   #postingBytes = 0;
@@ -172,6 +261,10 @@ export class KeywordIndex {
       this.#terms.size * 96 +
       this.#lengths.byteLength +
       this.#distinct.byteLength +
+      this.#groups.byteLength +
+      this.#forwardStart.byteLength +
+      this.#forwardTerms.byteLength +
+      this.#forwardCounts.byteLength +
       this.#scores.byteLength +
       this.#touched.byteLength
     );
@@ -183,29 +276,41 @@ export class KeywordIndex {
   }
 
   /**
-   * Indexes `text` as `row`. Rows are the caller's: non-negative, each added once, in increasing
-   * order (a changed memory is removed and added again under a new row).
+   * Indexes `text` as `row` in `group` (0–255; rows of one group are scored against their own
+   * group's statistics). Rows are the caller's: non-negative, each added once, in increasing order
+   * (a changed memory is removed and added again under a new row).
    */
-  add(row: number, text: string): void {
+  add(row: number, text: string, group = 0): void {
     const { tokens, length } = tokenize(text);
-    this.addTokens(row, tokens, length);
+    this.addTokens(row, tokens, length, group);
   }
 
   /**
    * Indexes already tokenized text (`keywordTokens`) as `row`; `length` is its length for BM25
    * (`add` counts every word, stopwords included, like FTS5).
    */
-  addTokens(row: number, tokens: readonly string[], length = tokens.length): void {
+  addTokens(row: number, tokens: readonly string[], length = tokens.length, group = 0): void {
     if (!Number.isInteger(row) || row < this.#size) {
       throw new RangeError(`rows must be added in increasing order: ${row} after ${this.#size - 1}`);
     }
+    if (!Number.isInteger(group) || group < 0 || group > 255) throw new RangeError(`no group ${group}`);
     this.#reserveRows(row + 1);
     const counts = new Map<string, number>();
     for (const token of tokens) counts.set(token, (counts.get(token) ?? 0) + 1);
+    this.#reserveForward(this.#forwardLength + counts.size);
+    this.#forwardStart[row] = this.#forwardLength;
     for (const [token, count] of counts) {
       let postings = this.#terms.get(token);
       if (!postings) {
-        postings = { rows: new Int32Array(2), counts: new Uint16Array(2), length: 0 };
+        postings = {
+          term: token,
+          id: this.#byId.length,
+          live: [],
+          rows: new Int32Array(2),
+          counts: new Uint16Array(2),
+          length: 0,
+        };
+        this.#byId.push(postings);
         this.#terms.set(token, postings);
         this.#postingBytes += 12;
       }
@@ -222,19 +327,33 @@ export class KeywordIndex {
       postings.rows[postings.length] = row;
       postings.counts[postings.length] = Math.min(count, 0xffff);
       postings.length++;
+      postings.live[group] = (postings.live[group] ?? 0) + 1;
+      this.#forwardTerms[this.#forwardLength] = postings.id;
+      this.#forwardCounts[this.#forwardLength] = Math.min(count, 0xffff);
+      this.#forwardLength++;
+    }
+    while (this.#groupLive.length <= group) {
+      this.#groupLive.push(0);
+      this.#groupTokens.push(0);
     }
     this.#lengths[row] = length;
     this.#distinct[row] = Math.min(counts.size, 0xffff);
+    this.#groups[row] = group;
     this.#size = row + 1;
     this.#live++;
-    this.#liveTokens += length;
+    this.#groupLive[group]!++;
+    this.#groupTokens[group]! += length;
     this.#postings += counts.size;
   }
 
   /** Leaves the row out of every later search; its postings are dropped once most postings are dead. */
   remove(row: number): void {
     if (!this.has(row)) return;
-    this.#liveTokens -= this.#lengths[row]!;
+    const group = this.#groups[row]!;
+    const start = this.#forwardStart[row]!;
+    for (let at = start; at < start + this.#distinct[row]!; at++) this.#byId[this.#forwardTerms[at]!]!.live[group]!--;
+    this.#groupTokens[group]! -= this.#lengths[row]!;
+    this.#groupLive[group]!--;
     this.#lengths[row] = -1;
     this.#live--;
     this.#deadPostings += this.#distinct[row]!;
@@ -245,6 +364,9 @@ export class KeywordIndex {
   compact(): void {
     const lengths = this.#lengths;
     let bytes = 0;
+    // Terms are numbered again without the ones left with no postings.
+    const renumbered = new Int32Array(this.#byId.length).fill(-1);
+    const byId: Postings[] = [];
     for (const [term, postings] of this.#terms) {
       let kept = 0;
       for (let at = 0; at < postings.length; at++) {
@@ -263,59 +385,91 @@ export class KeywordIndex {
         postings.counts = postings.counts.slice(0, kept * 2);
       }
       postings.length = kept;
+      renumbered[postings.id] = byId.length;
+      postings.id = byId.length;
+      byId.push(postings);
       bytes += postings.rows.length * 6;
     }
+    this.#byId = byId;
+    // The forward index keeps live rows only, in row order.
+    let kept = 0;
+    for (let row = 0; row < this.#size; row++) {
+      if (lengths[row]! < 0) continue;
+      const start = this.#forwardStart[row]!;
+      this.#forwardStart[row] = kept;
+      for (let at = start; at < start + this.#distinct[row]!; at++) {
+        this.#forwardTerms[kept] = renumbered[this.#forwardTerms[at]!]!;
+        this.#forwardCounts[kept] = this.#forwardCounts[at]!;
+        kept++;
+      }
+    }
+    this.#forwardLength = kept;
     this.#postings -= this.#deadPostings;
     this.#deadPostings = 0;
     this.#postingBytes = bytes;
   }
 
+  /** The live row's distinct tokens (stems) and how often each occurs; [] for a row not held. */
+  rowTokens(row: number): Array<{ token: string; count: number }> {
+    if (!this.has(row)) return [];
+    const start = this.#forwardStart[row]!;
+    const out: Array<{ token: string; count: number }> = [];
+    for (let at = start; at < start + this.#distinct[row]!; at++) {
+      out.push({ token: this.#byId[this.#forwardTerms[at]!]!.term, count: this.#forwardCounts[at]! });
+    }
+    return out;
+  }
+
   /** This index's statistics for `tokens` (stemmed query tokens, `queryTokens`). */
   stats(tokens: readonly string[]): KeywordStats {
-    const lengths = this.#lengths;
-    const frequencies = tokens.map((token) => {
-      const postings = this.#terms.get(token);
-      if (!postings) return 0;
-      let live = 0;
-      for (let at = 0; at < postings.length; at++) if (lengths[postings.rows[at]!]! >= 0) live++;
-      return live;
-    });
-    return { docs: this.#live, tokens: this.#liveTokens, frequencies };
+    const frequencies = this.#groupLive.map((_, group) =>
+      tokens.map((token) => this.#terms.get(token)?.live[group] ?? 0),
+    );
+    return { docs: [...this.#groupLive], tokens: [...this.#groupTokens], frequencies };
   }
 
   /**
    * The `k` best rows for `tokens` (stemmed query tokens, `queryTokens`; a repeated token counts
-   * each time) by BM25 (k1 = 1.2, b = 0.75), best first; ties go to the earlier row. Rows
-   * matching no token are left out.
+   * each time) by BM25 (k1 = 1.2, b = 0.75), each row against its group's statistics, best first;
+   * ties go to the earlier row. Rows matching no token are left out.
    */
   search(tokens: readonly string[], k: number, options: KeywordSearchOptions = {}): KeywordHit[] {
     if (k <= 0 || tokens.length === 0 || this.#live === 0) return [];
     const stats = options.stats ?? this.stats(tokens);
-    if (stats.docs <= 0) return [];
-    const average = stats.tokens / stats.docs || 1;
     const fts5 = options.idf === 'fts5';
+    const matchFirst = options.matchFirst ?? tokens.length;
     const lengths = this.#lengths;
+    const groups = this.#groups;
     const scores = this.#scores;
     const touched = this.#touched;
+    // tf·(k1 + 1) / (tf + k1·(1 − b + b·len/avg)) = tf·(k1 + 1) / (tf + base + scale·len), per group.
+    const base = BM25_K1 * (1 - BM25_B);
+    const scale = stats.docs.map((docs, group) => (BM25_K1 * BM25_B) / (stats.tokens[group]! / docs || 1));
+    const idf = new Float64Array(stats.docs.length);
     let hits = 0;
     for (const [index, token] of tokens.entries()) {
       const postings = this.#terms.get(token);
-      if (!postings) continue;
-      const n = stats.frequencies[index] ?? 0;
-      const ratio = (stats.docs - n + 0.5) / (n + 0.5);
-      const idf = fts5 ? (ratio > 1 ? Math.log(ratio) : 1e-6) : Math.log(1 + ratio);
-      // tf·(k1 + 1) / (tf + k1·(1 − b + b·len/avg)) = tf·(k1 + 1) / (tf + base + scale·len)
-      const base = BM25_K1 * (1 - BM25_B);
-      const scale = (BM25_K1 * BM25_B) / average;
+      const weight = options.weights?.[index] ?? 1;
+      if (!postings || weight === 0) continue;
+      for (let group = 0; group < stats.docs.length; group++) {
+        const docs = stats.docs[group]!;
+        const n = stats.frequencies[group]?.[index] ?? 0;
+        const ratio = (docs - n + 0.5) / (n + 0.5);
+        idf[group] = weight * (fts5 ? (ratio > 1 ? Math.log(ratio) : 1e-6) : Math.log(1 + ratio));
+      }
+      const onlyMatched = index >= matchFirst;
       const { rows, counts } = postings;
       for (let at = 0; at < postings.length; at++) {
         const row = rows[at]!;
         const length = lengths[row]!;
         if (length < 0) continue;
+        if (scores[row] === 0) {
+          if (onlyMatched) continue;
+          touched[hits++] = row;
+        }
+        const group = groups[row]!;
         const tf = counts[at]!;
-        const score = (idf * tf * (BM25_K1 + 1)) / (tf + base + scale * length);
-        if (scores[row] === 0) touched[hits++] = row;
-        scores[row]! += score;
+        scores[row]! += (idf[group]! * tf * (BM25_K1 + 1)) / (tf + base + scale[group]! * length);
       }
     }
     const best = topK(scores, touched, hits, Math.min(k, hits));
@@ -333,8 +487,26 @@ export class KeywordIndex {
     const distinct = new Uint16Array(capacity);
     distinct.set(this.#distinct);
     this.#distinct = distinct;
+    const groups = new Uint8Array(capacity);
+    groups.set(this.#groups);
+    this.#groups = groups;
+    const forwardStart = new Int32Array(capacity);
+    forwardStart.set(this.#forwardStart);
+    this.#forwardStart = forwardStart;
     this.#scores = new Float64Array(capacity);
     this.#touched = new Int32Array(capacity);
+  }
+
+  #reserveForward(length: number): void {
+    if (length <= this.#forwardTerms.length) return;
+    let capacity = this.#forwardTerms.length;
+    while (capacity < length) capacity *= 2;
+    const terms = new Int32Array(capacity);
+    terms.set(this.#forwardTerms.subarray(0, this.#forwardLength));
+    this.#forwardTerms = terms;
+    const counts = new Uint16Array(capacity);
+    counts.set(this.#forwardCounts.subarray(0, this.#forwardLength));
+    this.#forwardCounts = counts;
   }
 }
 

@@ -27,6 +27,18 @@ interface CachedScope {
 /** A search's view of one scope: its vectors, and its keywords and memories where it is kept in process. */
 export type ScopeIndexes = Readonly<CachedScope>;
 
+/**
+ * Facts drawn from messages are their own collection, in both indexes: BM25 scores them against
+ * their own statistics and search compares their cosines with one another's, apart from what was
+ * said or written (episodes, knowledge, facts the visitor wrote). They are a second, short,
+ * templated account of moments the episodes hold verbatim: all name the visitor (and often a
+ * date), so against the whole scope those words look rare, every short fact looks like a perfect
+ * keyword match and sits closer to a short question than a whole exchange does, and facts took
+ * the places of the episodes they came from (docs/decisions/2026-12-01-memory-retrieval.md).
+ */
+const memoryGroup = (memory: MemoryEntry | null): number =>
+  memory?.kind === 'fact' && memory.sourceMessageIds.length > 0 ? 1 : 0;
+
 /** Bytes a cached memory costs beside its vector and postings (UTF-16 texts, the entry, map slots). */
 const entryBytes = (row: VectorRow) =>
   2 * (row.id.length + (row.memory?.text.length ?? 0) + (row.memory?.sourceMessageIds.join('').length ?? 0)) + 240;
@@ -145,10 +157,10 @@ export class MemoryScopeCache {
       if (row.active) {
         const vector = row.embedding && row.embedding.length === this.#dimensions ? row.embedding : null;
         cached.rows.set(row.id, vector ? cached.index.size : -1);
-        if (vector) cached.index.add(row.id, vector);
+        if (vector) cached.index.add(row.id, vector, memoryGroup(row.memory));
         if (keywords && row.memory) {
           const next = cached.slots.length;
-          keywords.add(next, row.searchText);
+          keywords.add(next, row.searchText, memoryGroup(row.memory));
           cached.slots.push(row.memory);
           cached.slotOf.set(row.id, next);
           cached.entryBytes += entryBytes(row);

@@ -297,7 +297,13 @@ export class MemoryService {
       const hits = await this.#search.search(
         scope,
         { text, vector },
-        { k: 30, weights: { keyword: vector ? 0.5 : 1, importance: 0, recency: 0 }, collapseSources: false },
+        // Plain BM25 for the words: a fact's date is what it says, not a time to search, and
+        // feedback would widen a lookup meant to find the facts this one may change.
+        {
+          k: 30,
+          weights: { keyword: vector ? 0.5 : 1, importance: 0, recency: 0, feedback: 0, date: 0 },
+          collapseSources: false,
+        },
       );
       // The extractor compares facts with facts (the stored vector of a fact is its text's).
       const facts = hits.filter((hit) => hit.kind === 'fact').slice(0, 10);

@@ -12,6 +12,19 @@ export interface VectorHit {
   score: number;
 }
 
+/** How a query's similarities spread over the live rows of one group: their count, sum and sum of squares. */
+export interface SimilarityMoments {
+  count: number;
+  sum: number;
+  squares: number;
+}
+
+/** What `searchGroups` finds: per group, its best rows and the moments of all its rows. */
+export interface GroupHits {
+  hits: VectorHit[];
+  moments: SimilarityMoments;
+}
+
 type ScanFunction = (matrix: number, query: number, rows: number, dims: number, out: number) => void;
 
 /**
@@ -47,6 +60,8 @@ export class VectorIndex {
   #removed = 0;
   readonly #keys: string[] = [];
   readonly #dead = new Set<number>();
+  /** Per row: its group (0–255). */
+  #groups = new Uint8Array(64);
 
   constructor(dimensions: number, capacity = 64) {
     if (dimensions % 8 !== 0) throw new RangeError(`dimensions must be a multiple of 8, got ${dimensions}`);
@@ -86,14 +101,28 @@ export class VectorIndex {
     return key;
   }
 
-  add(key: string, vector: Float32Array): void {
+  /** Adds a row in `group` (0–255, see `searchGroups`). */
+  add(key: string, vector: Float32Array, group = 0): void {
     if (vector.length !== this.dimensions) {
       throw new RangeError(`expected a vector of ${this.dimensions} dimensions, got ${vector.length}`);
     }
+    if (!Number.isInteger(group) || group < 0 || group > 255) throw new RangeError(`no group ${group}`);
     this.#reserve(this.#size + 1);
     this.#floats.set(vector, this.#size * this.dimensions);
+    if (this.#size === this.#groups.length) {
+      const groups = new Uint8Array(this.#groups.length * 2);
+      groups.set(this.#groups);
+      this.#groups = groups;
+    }
+    this.#groups[this.#size] = group;
     this.#keys.push(key);
     this.#size++;
+  }
+
+  /** The row's group. */
+  group(row: number): number {
+    if (row < 0 || row >= this.#size) throw new RangeError(`no row ${row}`);
+    return this.#groups[row]!;
   }
 
   /** Leaves the row out of every later search (its slot is reclaimed when the index is rebuilt). */
@@ -113,6 +142,35 @@ export class VectorIndex {
     const scores = this.#scores(query);
     for (const row of this.#dead) scores[row] = -Infinity;
     return topK(scores, limit);
+  }
+
+  /**
+   * Per group (by number; a group with no live row is empty): its `k` rows most similar to
+   * `query`, best first, and the moments of the similarities of all its live rows, from one scan.
+   */
+  searchGroups(query: Float32Array, k: number): GroupHits[] {
+    if (query.length !== this.dimensions) {
+      throw new RangeError(`expected a query of ${this.dimensions} dimensions, got ${query.length}`);
+    }
+    if (this.live === 0) return [];
+    const scores = this.#scores(query);
+    for (const row of this.#dead) scores[row] = -Infinity;
+    const groups = this.#groups;
+    const moments: SimilarityMoments[] = [];
+    for (let row = 0; row < this.#size; row++) {
+      const score = scores[row]!;
+      if (score === -Infinity) continue;
+      const group = groups[row]!;
+      while (moments.length <= group) moments.push({ count: 0, sum: 0, squares: 0 });
+      const each = moments[group]!;
+      each.count++;
+      each.sum += score;
+      each.squares += score * score;
+    }
+    return moments.map((each, group) => ({
+      hits: each.count === 0 ? [] : topK(scores, Math.min(k, each.count), moments.length > 1 ? groups : null, group),
+      moments: each,
+    }));
   }
 
   /** Scores of every row against `query` (a view that the next call overwrites). */
@@ -147,12 +205,13 @@ function pagesFor(dims: number, rows: number, scratch = rows): number {
   return Math.ceil((((rows + 1) * dims + scratch + dims) * 4) / PAGE) + 1;
 }
 
-/** The `limit` best (row, score) pairs, best first, with a min-heap. */
-function topK(scores: Float32Array, limit: number): VectorHit[] {
+/** The `limit` best (row, score) pairs (of `group` only, given `groups`), best first, with a min-heap. */
+function topK(scores: Float32Array, limit: number, groups: Uint8Array | null = null, group = 0): VectorHit[] {
   const heapScores = new Float64Array(limit);
   const heapRows = new Int32Array(limit);
   let heapSize = 0;
   for (let row = 0; row < scores.length; row++) {
+    if (groups && groups[row] !== group) continue;
     const score = scores[row]!;
     if (heapSize < limit) {
       let at = heapSize++;
