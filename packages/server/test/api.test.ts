@@ -391,3 +391,48 @@ describe('service documents', () => {
     expect(await health.json()).toMatchObject({ ok: true, model: { provider: 'openai' } });
   });
 });
+
+describe('stopping a reply from another instance', () => {
+  it('stops a reply written by one instance when the stop request reaches another', async () => {
+    const { startServer } = await import('../src/server.js');
+    const { OpenAIChatModel } = await import('../src/providers/openai/openai-chat-model.js');
+    // A second instance on the same database (and token secret), as behind a load balancer.
+    const other = await startServer({
+      port: 0,
+      dataDir: h.dataDir,
+      demo: true,
+      allowedOrigins: [PAGE_ORIGIN],
+      model: new OpenAIChatModel({ apiKey: 'test-key', baseURL: h.upstream.baseURL, model: 'gpt-4o-mini' }),
+      log: () => {},
+    });
+    try {
+      const { token } = await startSession(h.server);
+      const id = await newConversation(h.server, token);
+      const response = await api(h.server, `/v1/conversations/${id}/messages`, {
+        body: { content: 'slow:300' },
+        token,
+      });
+      const reader = response.body!.getReader();
+      await reader.read();
+      const stopped = await api(other, `/v1/conversations/${id}/stop`, { body: {}, token });
+      expect(await stopped.json()).toEqual({ stopped: true });
+      let rest = '';
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        rest += new TextDecoder().decode(chunk.value);
+      }
+      expect(rest).toContain('"finishReason":"aborted"');
+      const history = MessageListSchema.parse(
+        await (await api(h.server, `/v1/conversations/${id}/messages`, { token })).json(),
+      );
+      expect(history.messages.map((m) => m.status)).toEqual(['complete', 'partial']);
+      // Nothing is being written any more, on either instance.
+      expect(await (await api(other, `/v1/conversations/${id}/stop`, { body: {}, token })).json()).toEqual({
+        stopped: false,
+      });
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -201,6 +201,28 @@ export class ConversationStore {
     return { assistantId, createdAt: new Date(now).toISOString() };
   }
 
+  /**
+   * Asks whichever instance writes the conversation's reply to stop it (it checks every second);
+   * false when no reply is being written.
+   */
+  async requestStop(conversationId: string): Promise<boolean> {
+    const changed = await this.#sql.run(
+      `UPDATE messages SET stop_requested_at = ? WHERE conversation_id = ? AND status = 'streaming' AND stop_requested_at IS NULL`,
+      [Date.now(), conversationId],
+    );
+    return changed > 0;
+  }
+
+  /** Whether the visitor asked (through any instance) to stop the reply being written. */
+  async stopRequested(conversationId: string): Promise<boolean> {
+    // The reply being written is the conversation's latest message.
+    const [latest] = await this.#sql.all(
+      'SELECT status, stop_requested_at FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1',
+      [conversationId],
+    );
+    return latest?.['status'] === 'streaming' && latest['stop_requested_at'] !== null;
+  }
+
   /** Saves the conversation's tone and logs each change with its reason (for the console). */
   async saveTone(
     ref: { tenantId: string; avatarId: string; conversationId: string; messageId: string | null },

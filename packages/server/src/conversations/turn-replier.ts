@@ -56,6 +56,8 @@ const LORE_WINDOW = 20;
 /** Memories retrieved per turn (the context manager may send fewer). */
 const MEMORY_RESULTS = 8;
 const MAX_OUTPUT_TOKENS = 1024;
+/** How often a reply being written looks for a stop request taken by another instance. */
+const STOP_CHECK_MS = 1000;
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache, no-transform',
@@ -246,7 +248,18 @@ export function createTurnReplier(deps: TurnReplierDeps) {
     const outbox = deps.memory.enabled ? deps.memoryOutbox : undefined;
     const stop = new AbortController();
     replies.set(conversation.id, stop);
+    // A stop request may reach another instance: it marks the reply, and this one looks.
+    const watch = setInterval(() => {
+      store
+        .stopRequested(conversation.id)
+        .then((requested) => {
+          if (requested) stop.abort(new DOMException('Stopped by the visitor', 'AbortError'));
+        })
+        .catch((error: unknown) => deps.log('Checking for a stop request failed', error));
+    }, STOP_CHECK_MS);
+    watch.unref();
     const forgetStop = () => {
+      clearInterval(watch);
       if (replies.get(conversation.id) === stop) replies.delete(conversation.id);
     };
     const begin = (model: ChatModel, confirm?: () => Promise<boolean>) =>

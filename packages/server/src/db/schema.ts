@@ -201,6 +201,8 @@ export const messages = sqliteTable(
     emotion: text('emotion', { mode: 'json' }).$type<{ label: string; ekman: string; intensity: number }>(),
     /** Replies: what went into the context (the protocol's ContextTrace). */
     trace: text('trace', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** A reply being written: when the visitor asked to stop it (an instance other than its writer may take the request). */
+    stopRequestedAt: integer('stop_requested_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },

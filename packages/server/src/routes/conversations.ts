@@ -126,8 +126,12 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
     .post('/:conversationId/stop', validate('param', ConversationParams), async (c) => {
       const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);
       const running = replies.get(conversation.id);
-      running?.abort(new DOMException('Stopped by the visitor', 'AbortError'));
-      return c.json({ stopped: running !== undefined }, 200);
+      if (running) {
+        running.abort(new DOMException('Stopped by the visitor', 'AbortError'));
+        return c.json({ stopped: true }, 200);
+      }
+      // Written by another instance: it sees the request within a second.
+      return c.json({ stopped: await store.requestStop(conversation.id) }, 200);
     })
     .post('/:conversationId/close', validate('param', ConversationParams), async (c) => {
       const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);
