@@ -18,7 +18,10 @@ import { seedDemo, type DemoData } from './db/seed.js';
 import { ensureAdminUser } from './admin/bootstrap.js';
 import { mountDemoSite } from './demo-site.js';
 import type { PriceTable } from './usage/price-table.js';
+import { recordCall } from './usage/metered-model.js';
 import { UsageLedger } from './usage/usage-ledger.js';
+import { Metrics } from './observability/metrics.js';
+import { QuotaService } from './quotas/quota-service.js';
 import { CachedRateLimitStore } from './limits/cached-rate-limit-store.js';
 import { LibsqlRateLimitStore } from './limits/libsql-rate-limit-store.js';
 import { defaultRateLimits, type RateLimitSettings } from './limits/rate-limit-settings.js';
@@ -133,6 +136,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         });
   const rateLimits: RateLimitSettings = { store: rateLimitStore, ...defaultRateLimits, ...options.rateLimits };
   const ledger = new UsageLedger(db, { ...(options.prices ? { prices: options.prices } : {}), log });
+  const metrics = new Metrics();
+  const quotas = new QuotaService(db);
   // The embedding model serves memory search and visitor emotions. An explicit choice of the
   // embedding classifier fails the start when it is missing; otherwise memory falls back to
   // keyword search and emotions to the n-gram model.
@@ -152,7 +157,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     extractorChoice === 'off'
       ? null
       : extractorChoice === 'llm' || (extractorChoice === 'auto' && model.provider !== 'local')
-        ? new LlmMemoryExtractor(model)
+        ? new LlmMemoryExtractor(model, {
+            // What extraction used goes to the ledger and the visitor's budgets, like a reply.
+            onCall: (call, turn) => {
+              if (turn.scope) recordCall({ ledger, quotas, metrics, log }, turn.scope, 'memory_extraction', call);
+            },
+          })
         : new HeuristicMemoryExtractor();
   const memory = new MemoryService({
     db,
@@ -164,6 +174,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const memoryOutbox = new MemoryOutbox(db, memory, { log });
   const app = createApp({
     db,
+    metrics,
     memoryOutbox,
     model,
     tokens,

@@ -68,3 +68,32 @@ describe('OpenAIChatModel against an OpenAI-wire server (real `openai` package, 
     ).rejects.toMatchObject({ code: 'upstream_timeout' });
   });
 });
+
+describe('OpenAIChatModel, whole replies (`whole: true`, no stream)', () => {
+  const whole = async (content: string, maxOutputTokens = 50) => {
+    const parts: ModelStreamPart[] = [];
+    for await (const part of model.stream({
+      messages: [{ role: 'user', content }],
+      signal: new AbortController().signal,
+      maxOutputTokens,
+      whole: true,
+    }))
+      parts.push(part);
+    return parts;
+  };
+
+  it('asks without a stream and gives the same parts, the text in one delta', async () => {
+    expect(await whole('the whole thing')).toEqual([
+      { type: 'text-delta', delta: 'You said: the whole thing' },
+      { type: 'usage', inputTokens: 4, outputTokens: 5, cachedInputTokens: 0 },
+      { type: 'finish', finishReason: 'stop' },
+    ]);
+    expect(upstream.requests.at(-1)?.stream).toBeUndefined();
+  });
+
+  it('says when the reply stopped at the token limit, and types failures', async () => {
+    expect((await whole('one two three four five', 3)).at(-1)).toEqual({ type: 'finish', finishReason: 'length' });
+    await expect(whole('fail:500')).rejects.toMatchObject({ name: 'ModelError', code: 'upstream_error' });
+    await expect(whole('fail:midstream')).rejects.toBeInstanceOf(ModelError);
+  });
+});

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
 import { usageEvents } from '../src/db/schema.js';
+import { QuotaService } from '../src/quotas/quota-service.js';
 import { DEFAULT_PRICE_TABLE, costMicroUsd, priceFor } from '../src/usage/price-table.js';
 import { UsageLedger } from '../src/usage/usage-ledger.js';
 import { api, collectParts, newConversation, startHarness, startSession, type Harness } from './support.js';
@@ -105,5 +106,73 @@ describe('the ledger over HTTP', () => {
     expect(mine[0]!.ttftMs).not.toBeNull();
     expect(mine[1]).toMatchObject({ outcome: 'error', errorCode: 'upstream_error', costMicroUsd: 0 });
     expect(mine[2]).toMatchObject({ outcome: 'error', errorCode: 'upstream_error', costMicroUsd: 0 });
+  });
+});
+
+describe('calls made after a reply', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // The hosted model draws the facts too, so extraction makes calls of its own.
+    h = await startHarness({ memoryExtractor: 'llm' });
+  });
+  afterAll(() => h.close());
+
+  it('records rolling summaries and memory extraction like replies: a ledger row each, and the budgets', async () => {
+    const quotas = new QuotaService(h.server.db);
+    await quotas.create({
+      tenantId: 'tnt_demo',
+      scope: 'visitor',
+      metric: 'tokens',
+      period: 'month',
+      limit: 10_000_000,
+    });
+    const { token, visitorId } = await startSession(h.server);
+    const id = await newConversation(h.server, token);
+    // Past 32 messages a hosted model's conversation gets a rolling summary.
+    for (let turn = 1; turn <= 18; turn++) {
+      await collectParts(
+        await api(h.server, `/v1/conversations/${id}/messages`, {
+          body: { content: `Turn ${turn}: I like the number ${turn}.` },
+          token,
+        }),
+      );
+    }
+    const mine = async () => {
+      await h.server.ledger.flush();
+      return (await h.server.db.select().from(usageEvents)).filter((r) => r.visitorId === visitorId);
+    };
+    let rows = await mine();
+    for (let wait = 0; wait < 100 && !rows.some((r) => r.operation === 'summary'); wait++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      rows = await mine();
+    }
+    const byOperation = (operation: string) => rows.filter((r) => r.operation === operation);
+    expect(byOperation('chat')).toHaveLength(18);
+    expect(byOperation('summary')[0]).toMatchObject({
+      conversationId: id,
+      avatarId: 'avt_demo',
+      provider: 'openai',
+      outcome: 'ok',
+    });
+    expect(byOperation('summary')[0]!.inputTokens).toBeGreaterThan(0);
+    expect(byOperation('summary')[0]!.costMicroUsd).toBeGreaterThan(0);
+    const extractions = byOperation('memory_extraction');
+    expect(extractions.length).toBeGreaterThan(0);
+    expect(extractions[0]).toMatchObject({ avatarId: 'avt_demo', outcome: 'ok' });
+    expect(extractions[0]!.inputTokens).toBeGreaterThan(0);
+    // Every recorded call counts against the visitor's token budget (once the last background
+    // calls have settled, both figures stop moving and agree).
+    const totals = async () => {
+      const [budget] = await quotas.usage({ tenantId: 'tnt_demo', avatarId: 'avt_demo', visitorId });
+      const recorded = (await mine()).reduce((sum, r) => sum + r.inputTokens + r.outputTokens, 0);
+      return { budget: budget?.used, recorded };
+    };
+    let seen = await totals();
+    for (let wait = 0; wait < 100 && seen.budget !== seen.recorded; wait++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      seen = await totals();
+    }
+    expect(seen.recorded).toBeGreaterThan(0);
+    expect(seen.budget).toBe(seen.recorded);
   });
 });

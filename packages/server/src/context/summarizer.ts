@@ -64,6 +64,8 @@ export async function summarizeTurns(options: SummarizeTurnsOptions): Promise<st
     // Room to finish the last sentence; anything over the limit is cut below.
     maxOutputTokens: Math.ceil(maxTokens * 1.5),
     temperature: 0.2,
+    // Nobody watches it being written: one response is cheaper than a stream.
+    whole: true,
   })) {
     if (part.type === 'text-delta') text += part.delta;
     else if (part.type === 'finish') finishReason = part.finishReason;

@@ -31,7 +31,8 @@ import type { ChatModel, FailedAttempt } from '../providers/chat-model.js';
 import type { ModelDirectory } from '../providers/registry.js';
 import { ResilientChatModel, type ResilienceOptions } from '../providers/resilient-chat-model.js';
 import { ScriptedChatModel } from '../providers/scripted/scripted-chat-model.js';
-import { QuotaService, type Admission } from '../quotas/quota-service.js';
+import { QuotaService, type Admission, type QuotaSubject } from '../quotas/quota-service.js';
+import { meteredModel, recordCall } from '../usage/metered-model.js';
 import type { UsageLedger } from '../usage/usage-ledger.js';
 import { VisitorDirectory } from '../visitors/visitor-directory.js';
 import { ConversationStore, type ConversationRef, type TurnMessage } from './conversation-store.js';
@@ -371,7 +372,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
           }
           if (!again || request.edited) void deps.memory.preferences.learnFromMessage(scope, content, started.id);
           const long = history.length > SUMMARIZE_AFTER && primary.provider !== 'local';
-          if (dropped > 0 || long) summarizeLater(conversation, history, primary, counter);
+          if (dropped > 0 || long) summarizeLater(visitor, conversation, history, primary, counter);
         },
         conversationId: conversation.id,
         history,
@@ -435,6 +436,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
 
   /** Folds the oldest turns into the conversation's rolling summary, one run per conversation. */
   function summarizeLater(
+    visitor: QuotaSubject,
     conversation: ConversationRef,
     history: readonly TurnMessage[],
     model: ChatModel,
@@ -445,8 +447,17 @@ export function createTurnReplier(deps: TurnReplierDeps) {
     const last = turns.at(-1);
     if (!last) return;
     summarizing.add(conversation.id);
+    const who = { tenantId: visitor.tenantId, avatarId: visitor.avatarId, visitorId: visitor.visitorId };
     summarizeTurns({
-      model,
+      // Recorded like a reply: a ledger row, and its tokens and cost against the budgets.
+      model: meteredModel(model, (call) =>
+        recordCall(
+          { ledger: deps.ledger, quotas, metrics: deps.metrics, log: deps.log },
+          { ...who, conversationId: conversation.id },
+          'summary',
+          call,
+        ),
+      ),
       previousSummary: conversation.summary,
       turns: turns.map((m) => ({ role: m.role, content: m.content })),
       counter,

@@ -272,7 +272,10 @@ export const usageEvents = sqliteTable(
     messageId: text('message_id'),
     provider: text('provider').notNull(),
     model: text('model').notNull(),
-    operation: text('operation', { enum: ['chat', 'embedding', 'transcription', 'speech', 'vision'] }).notNull(),
+    /** `summary` and `memory_extraction`: calls made after a reply, for the conversation's rolling summary and long-term memory. */
+    operation: text('operation', {
+      enum: ['chat', 'embedding', 'transcription', 'speech', 'vision', 'summary', 'memory_extraction'],
+    }).notNull(),
     inputTokens: integer('input_tokens').notNull().default(0),
     cachedInputTokens: integer('cached_input_tokens').notNull().default(0),
     outputTokens: integer('output_tokens').notNull().default(0),

@@ -10,6 +10,8 @@ export interface ExtractionTurn {
   recent: ReadonlyArray<{ id: string; role: 'user' | 'assistant'; content: string }>;
   /** How to call the visitor in memory text ("the visitor" when unknown). */
   visitorName?: string;
+  /** Whose memory it is (for recording what a model-based extractor's call used). */
+  scope?: { tenantId: string; avatarId: string; visitorId: string };
 }
 
 /** A memory the visitor already has, as `similar()` returns it. */

@@ -1,6 +1,7 @@
 import { MAX_MEMORY_CHARS, MEMORY_CATEGORIES, type MemoryCategory } from '@vibhava/protocol';
 import { z } from 'zod';
 import { ModelError, type ChatModel, type ChatPromptMessage, type StructuredOutput } from '../providers/chat-model.js';
+import { meteredModel, type ModelCall } from '../usage/metered-model.js';
 import {
   DEFAULT_IMPORTANCE,
   normalizeMemoryText,
@@ -43,6 +44,8 @@ export interface LlmMemoryExtractorOptions {
   maxExisting?: number;
   /** Default 800. */
   maxOutputTokens?: number;
+  /** Told what each extraction call used (the usage ledger and budgets), with the turn it was for. */
+  onCall?: (call: ModelCall, turn: ExtractionTurn) => void;
   /** Default 0: the same turn should give the same memories. */
   temperature?: number;
   /** The whole call, model included. Default 120 s (a small local model on a busy CPU is slow). */
@@ -75,11 +78,17 @@ export class LlmMemoryExtractor implements MemoryExtractor {
   ): Promise<MemoryDecision[]> {
     const found = await similar([turn.userMessage.content]);
     const existing = uniqueById(found).slice(0, this.options.maxExisting ?? 10);
-    const raw = await this.#ask(buildExtractionPrompt(turn, existing, this.model.structuredOutput === true), signal);
+    const { onCall } = this.options;
+    const model = onCall ? meteredModel(this.model, (call) => onCall(call, turn)) : this.model;
+    const raw = await this.#ask(
+      model,
+      buildExtractionPrompt(turn, existing, this.model.structuredOutput === true),
+      signal,
+    );
     return toMemoryDecisions(parseRawDecisions(raw), existing, turn);
   }
 
-  async #ask(messages: ChatPromptMessage[], signal: AbortSignal | undefined): Promise<string> {
+  async #ask(model: ChatModel, messages: ChatPromptMessage[], signal: AbortSignal | undefined): Promise<string> {
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 120_000);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const stopped = () => {
@@ -89,13 +98,14 @@ export class LlmMemoryExtractor implements MemoryExtractor {
     };
     let text = '';
     try {
-      for await (const part of this.model.stream({
+      for await (const part of model.stream({
         messages,
         signal: combined,
         maxOutputTokens: this.options.maxOutputTokens ?? 800,
         temperature: this.options.temperature ?? 0,
         conversationKey: this.options.conversationKey ?? 'memory-extraction',
-        ...(this.model.structuredOutput ? { responseFormat: MEMORY_DECISIONS_FORMAT } : {}),
+        ...(model.structuredOutput ? { responseFormat: MEMORY_DECISIONS_FORMAT } : {}),
+        whole: true,
       })) {
         if (part.type === 'text-delta') text += part.delta;
       }

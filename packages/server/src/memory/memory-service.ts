@@ -284,6 +284,7 @@ export class MemoryService {
       ...(turn.assistant ? { assistantMessage: turn.assistant } : {}),
       recent: turn.previous ?? [],
       ...(turn.names?.visitor ? { visitorName: turn.names.visitor } : {}),
+      scope: turn.scope,
     };
     const decisions = await extractor.extract(extraction, (texts) => this.#similarFacts(turn.scope, texts));
     for (const decision of decisions) await this.#apply(turn.scope, decision, occurredAt);

@@ -35,6 +35,12 @@ export interface ChatStreamOptions {
   nextTurnPrefix?: (reply: string) => ChatPromptMessage[];
   /** Told about each failed attempt that was retried or handed to a fallback model. */
   onFailedAttempt?: (attempt: FailedAttempt) => void;
+  /**
+   * The caller wants the whole text, not its pieces as they come (background work: summaries,
+   * memory extraction): a provider may answer in one response, cheaper than a stream of events.
+   * The parts are the same, the text in one delta.
+   */
+  whole?: boolean;
 }
 
 export interface FailedAttempt {

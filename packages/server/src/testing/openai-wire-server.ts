@@ -30,7 +30,8 @@ export interface OpenAIWireServer {
  * - anything else → echoes `You said: <message>` word by word.
  *
  * Like OpenAI, it stops at `max_completion_tokens` (or `max_tokens`), a word counting as a token,
- * with `finish_reason: "length"`.
+ * with `finish_reason: "length"`, and answers a request without `stream: true` with one
+ * `chat.completion` JSON body.
  *
  * With `response_format: { type: 'json_schema' }` the reply is the JSON object the schema asks
  * for, streamed a few characters at a time (chunks end inside keys and escapes, like real
@@ -68,8 +69,6 @@ export async function startOpenAIWireServer(options: { port?: number } = {}): Pr
     const created = Math.floor(Date.now() / 1000);
     const chunk = (delta: object, finish: string | null, usage?: object) =>
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: usage ? [] : [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    res.write(chunk({ role: 'assistant', content: '' }, null));
     const slow = /^slow:(\d+)$/.exec(last);
     const feel = /^feel:(\w+)\s*/.exec(last);
     const said = `You said: ${feel ? last.slice(feel[0].length) : last}`;
@@ -78,7 +77,40 @@ export async function startOpenAIWireServer(options: { port?: number } = {}): Pr
     const truncated = saidWords.length > maxTokens;
     const echo = truncated ? saidWords.slice(0, maxTokens).join('') : said;
     const schema = body.response_format?.type === 'json_schema' ? body.response_format.json_schema?.schema : undefined;
-    const words = schema ? chunkText(structuredEcho(schema, echo, feel?.[1] ?? 'joy'), 5) : echo.split(/(?<= )/);
+    const content = schema ? structuredEcho(schema, echo, feel?.[1] ?? 'joy') : echo;
+    const promptTokens = body.messages.reduce((n, m) => n + Math.ceil(m.content.length / 4), 0);
+    // A token per word of the reply text, however it was chunked.
+    const completionTokens = echo.split(/(?<= )/).length;
+    const usage = {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+      prompt_tokens_details: { cached_tokens: 0 },
+    };
+    if (body.stream !== true) {
+      // The whole reply in one `chat.completion` (after the same total delay a stream would take).
+      if (last === 'fail:midstream') {
+        res.destroy();
+        return;
+      }
+      if (slow) await new Promise((r) => setTimeout(r, Number(slow[1]) * saidWords.length));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          id,
+          object: 'chat.completion',
+          created,
+          model: body.model,
+          choices: [
+            { index: 0, message: { role: 'assistant', content }, finish_reason: truncated ? 'length' : 'stop' },
+          ],
+          usage,
+        }),
+      );
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write(chunk({ role: 'assistant', content: '' }, null));
+    const words = schema ? chunkText(content, 5) : echo.split(/(?<= )/);
     for (const [index, word] of words.entries()) {
       if (last === 'fail:midstream' && index === (schema ? 7 : 2)) {
         // Let the first deltas reach the client, then drop the connection like a crashed upstream.
@@ -90,17 +122,7 @@ export async function startOpenAIWireServer(options: { port?: number } = {}): Pr
       res.write(chunk({ content: word }, null));
     }
     res.write(chunk({}, truncated ? 'length' : 'stop'));
-    const promptTokens = body.messages.reduce((n, m) => n + Math.ceil(m.content.length / 4), 0);
-    // A token per word of the reply text, however it was chunked.
-    const completionTokens = echo.split(/(?<= )/).length;
-    res.write(
-      chunk({}, null, {
-        prompt_tokens: promptTokens,
-        completion_tokens: completionTokens,
-        total_tokens: promptTokens + completionTokens,
-        prompt_tokens_details: { cached_tokens: 0 },
-      }),
-    );
+    res.write(chunk({}, null, usage));
     res.end('data: [DONE]\n\n');
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));

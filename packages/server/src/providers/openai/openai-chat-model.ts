@@ -60,29 +60,32 @@ export class OpenAIChatModel implements ChatModel {
   }
 
   async *stream(options: ChatStreamOptions): AsyncGenerator<ModelStreamPart> {
+    const request = {
+      model: this.modelId,
+      messages: options.messages.map((m) => ({ role: m.role, content: m.content })),
+      ...(options.maxOutputTokens ? { max_completion_tokens: options.maxOutputTokens } : {}),
+      ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+      ...(options.responseFormat && this.structuredOutput
+        ? {
+            response_format: {
+              type: 'json_schema' as const,
+              json_schema: {
+                name: options.responseFormat.name,
+                strict: true,
+                schema: options.responseFormat.schema,
+              },
+            },
+          }
+        : {}),
+    };
+    if (options.whole) {
+      yield* this.#whole(request, options.signal);
+      return;
+    }
     let stream;
     try {
       stream = await this.#client.chat.completions.create(
-        {
-          model: this.modelId,
-          messages: options.messages.map((m) => ({ role: m.role, content: m.content })),
-          stream: true,
-          stream_options: { include_usage: true },
-          ...(options.maxOutputTokens ? { max_completion_tokens: options.maxOutputTokens } : {}),
-          ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-          ...(options.responseFormat && this.structuredOutput
-            ? {
-                response_format: {
-                  type: 'json_schema' as const,
-                  json_schema: {
-                    name: options.responseFormat.name,
-                    strict: true,
-                    schema: options.responseFormat.schema,
-                  },
-                },
-              }
-            : {}),
-        },
+        { ...request, stream: true, stream_options: { include_usage: true } },
         { signal: options.signal },
       );
     } catch (error) {
@@ -112,6 +115,37 @@ export class OpenAIChatModel implements ChatModel {
     }
     // The `openai` stream ends quietly on abort: a stopped reply has no finish.
     if (!options.signal.aborted) yield { type: 'finish', finishReason };
+  }
+
+  /** The reply in one response (no stream), as the same parts. */
+  async *#whole(
+    request: OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming,
+    signal: AbortSignal,
+  ): AsyncGenerator<ModelStreamPart> {
+    let completion;
+    try {
+      completion = await this.#client.chat.completions.create(request, { signal });
+    } catch (error) {
+      // An aborted call ends quietly, as a stream does.
+      if (signal.aborted) return;
+      throw toModelError(error, signal);
+    }
+    // A compatible server that answers otherwise (a stream, an empty body) is a provider failure.
+    if (!Array.isArray(completion?.choices)) {
+      throw new ModelError('upstream_error', 'The model provider sent a response in an unexpected shape.');
+    }
+    const choice = completion.choices[0];
+    if (choice?.message.content) yield { type: 'text-delta', delta: choice.message.content };
+    if (completion.usage) {
+      const cached = completion.usage.prompt_tokens_details?.cached_tokens;
+      yield {
+        type: 'usage',
+        inputTokens: completion.usage.prompt_tokens,
+        outputTokens: completion.usage.completion_tokens,
+        ...(cached === undefined ? {} : { cachedInputTokens: cached }),
+      };
+    }
+    yield { type: 'finish', finishReason: choice?.finish_reason === 'length' ? 'length' : 'stop' };
   }
 
   async health(): Promise<{ ok: boolean; detail?: string }> {
