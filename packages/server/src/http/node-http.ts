@@ -113,9 +113,13 @@ export function streamText(
   if (cookies.length > 0) all['set-cookie'] = cookies;
   Object.assign(all, headers);
   const closed = new AbortController();
-  outgoing.once('close', () => {
-    if (!outgoing.writableFinished) closed.abort(new DOMException('The client went away', 'AbortError'));
-  });
+  const goneAway = () => closed.abort(new DOMException('The client went away', 'AbortError'));
+  // Gone already (while the turn was being prepared), or later.
+  if (outgoing.destroyed || node.incoming.socket?.destroyed) goneAway();
+  else
+    outgoing.once('close', () => {
+      if (!outgoing.writableFinished) goneAway();
+    });
   outgoing.writeHead(200, all);
   outgoing.flushHeaders();
   run({
