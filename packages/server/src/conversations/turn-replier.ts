@@ -120,6 +120,9 @@ export function createTurnReplier(deps: TurnReplierDeps) {
     const visitor = c.var.visitor;
     const scope = visitorScope(visitor);
     // A new message (an id) reads its conversation and recent turns in one statement.
+    // One embedding of the message serves both memory search and the visitor's emotion. It runs
+    // on ONNX Runtime's own thread: started first, it is computed while the turn is read.
+    const embedding = deps.memory.enabled ? deps.memory.embed(content) : Promise.resolve(null);
     const turn =
       typeof target === 'string'
         ? await store.openTurn(visitor, target, HISTORY_LIMIT, 120_000, TONE_WINDOW)
@@ -140,8 +143,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
     const avatar = await avatarCache.get(conversation.avatarId);
     if (!avatar) throw notFound('The avatar');
     const profile = await profiles.forConversation(avatar, conversation.avatarVersion);
-    // One embedding of the message serves both memory search and the visitor's emotion.
-    const vector = deps.memory.enabled ? await deps.memory.embed(content) : null;
+    const vector = await embedding;
     const detector = await emotions;
     const detected = detector
       ? vector && isEmbeddingDetector(detector)
