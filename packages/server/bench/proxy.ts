@@ -400,5 +400,6 @@ try {
   }
   console.log(JSON.stringify(result));
 } finally {
-  for (const child of children) child.kill();
+  // Servers before the upstream, so their background work does not fail loudly on the way out.
+  for (const child of children.reverse()) child.kill();
 }
