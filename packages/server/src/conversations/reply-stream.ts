@@ -9,6 +9,7 @@ import {
   type StreamPart,
 } from '@vibhava/protocol';
 import type { TextSink } from '../http/node-http.js';
+import type { ModelCall } from '../usage/metered-model.js';
 import {
   ModelError,
   type ChatModel,
@@ -24,19 +25,11 @@ import {
   toStructuredHistory,
 } from './structured-reply.js';
 
-export interface ReplySummary {
+/** What a reply's model call used (see `ModelCall`), with the reply it wrote. */
+export interface ReplySummary extends ModelCall {
   messageId: string;
   /** The reply's text as stored. */
   text: string;
-  provider: string;
-  model: string;
-  inputTokens: number;
-  cachedInputTokens: number;
-  outputTokens: number;
-  latencyMs: number;
-  ttftMs: number | null;
-  outcome: 'ok' | 'error' | 'aborted';
-  errorCode: string | null;
   errorMessage: string | null;
 }
 

@@ -9,10 +9,7 @@ import {
   contextBudget,
   DEFAULT_CONTEXT_WINDOW,
   DEFAULT_MAX_INPUT_TOKENS,
-  selectTurnsToSummarize,
-  summarizeTurns,
   tokenCounterFor,
-  type TokenCounter,
 } from '../context/index.js';
 import type { Database } from '../db/database.js';
 import type { EmbeddingEmotionClassifier } from '../emotion/embedding-emotion-classifier.js';
@@ -27,25 +24,23 @@ import { visitorScope } from '../memory/memory-store.js';
 import type { ErrorTracker } from '../observability/error-tracker.js';
 import type { Metrics } from '../observability/metrics.js';
 import { DEFAULT_ADAPTATION_BOUNDS, NEUTRAL_TONE, TONE_WINDOW, adaptTone, type ToneState } from '../persona/index.js';
-import type { ChatModel, FailedAttempt } from '../providers/chat-model.js';
+import type { ChatModel } from '../providers/chat-model.js';
 import type { ModelDirectory } from '../providers/registry.js';
-import { ResilientChatModel, type ResilienceOptions } from '../providers/resilient-chat-model.js';
-import { ScriptedChatModel } from '../providers/scripted/scripted-chat-model.js';
-import { QuotaService, type Admission, type QuotaSubject } from '../quotas/quota-service.js';
-import { meteredModel, recordCall } from '../usage/metered-model.js';
+import type { ResilienceOptions } from '../providers/resilient-chat-model.js';
+import { QuotaService, type Admission } from '../quotas/quota-service.js';
 import type { UsageLedger } from '../usage/usage-ledger.js';
 import { VisitorDirectory } from '../visitors/visitor-directory.js';
 import { ConversationStore, type ConversationRef, type TurnMessage } from './conversation-store.js';
-import { startReply, type ReplyRun, type ReplySummary } from './reply-stream.js';
+import { failedSummary, observeReply } from './reply-observer.js';
+import { rollingSummaries } from './rolling-summaries.js';
+import { startReply, type ReplyRun } from './reply-stream.js';
+import { modelsFor } from './turn-models.js';
 import { AVATAR_REPLY_INSTRUCTION, empatheticExpression, toStructuredHistory } from './structured-reply.js';
 
 const DEFAULT_LIMIT_MESSAGE =
   "I've had a lot of conversations today and need a short rest. Let's pick this up again a little later!";
 /** Messages since the summary point read for a turn (summaries keep fewer behind them); the context manager keeps what fits. */
 const HISTORY_LIMIT = 64;
-/** Messages kept verbatim when older ones are folded into the summary, and the smallest fold. */
-const KEEP_RECENT = 16;
-const SUMMARY_BATCH = 8;
 /**
  * Past this many messages since the summary point, the oldest are summarized in the background
  * (hosted models). The local model summarizes only once the budget leaves turns out: it writes
@@ -107,7 +102,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
     return null;
   });
   const replies = new Map<string, AbortController>();
-  const summarizing = new Set<string>();
+  const summarizeLater = rollingSummaries({ ...deps, store, quotas });
   return { reply, replies };
 
   /**
@@ -197,31 +192,8 @@ export function createTurnReplier(deps: TurnReplierDeps) {
     const admission = await quotas.prepareAdmission(visitor);
     let verdict = admission.clear && !again ? undefined : await admission.admit();
     const fallbacks = (avatar.fallbackModels ?? []).flatMap((id) => deps.models(id) ?? []);
-    /** The model chain for a verdict (none yet: the usual chain). A refusal throws the 429 or picks the limit message. */
-    const chooseModels = (verdict: Admission | undefined): { primary: ChatModel; model: ChatModel } => {
-      // Past a budget's soft limit, a cheaper model answers first (when the provider has it).
-      const primary = (verdict?.admitted && verdict.degradeTo && deps.models(verdict.degradeTo)) || deps.model;
-      if (!verdict || verdict.admitted) {
-        return { primary, model: new ResilientChatModel([primary, ...fallbacks], deps.resilience) };
-      }
-      const { scope: quotaScope, metric, period } = verdict.quota;
-      deps.metrics.refusals.inc({ kind: 'quota', rule: `${quotaScope}:${metric}:${period}` });
-      const retryAfterMs = Math.max(0, verdict.resetsAt.getTime() - Date.now());
-      if (verdict.quota.onExceeded === 'refuse') {
-        const seconds = Math.ceil(retryAfterMs / 1000);
-        const window = { day: 86_400, week: 604_800, month: 2_592_000 }[period];
-        c.header('Retry-After', String(seconds));
-        c.header('RateLimit-Policy', `"quota";q=${verdict.quota.limit};w=${window}`);
-        c.header('RateLimit', `"quota";r=0;t=${seconds}`);
-        throw new ApiError(
-          429,
-          'quota_exceeded',
-          `The ${{ day: 'daily', week: 'weekly', month: 'monthly' }[period]} ${metric} budget for this chat is used up; it resets at ${verdict.resetsAt.toISOString()}.`,
-          retryAfterMs,
-        );
-      }
-      return { primary, model: new ScriptedChatModel(avatar.limitMessage ?? DEFAULT_LIMIT_MESSAGE) };
-    };
+    const chooseModels = (verdict: Admission | undefined) =>
+      modelsFor(verdict, { ...deps, fallbacks, limitMessage: avatar.limitMessage ?? DEFAULT_LIMIT_MESSAGE, c });
     let { primary, model } = chooseModels(verdict);
     // Answering again: an edit rewrites the message first. The old reply (and what memory drew
     // from it) goes once a new one exists. When a regenerated reply fails outright, the old reply
@@ -435,82 +407,10 @@ export function createTurnReplier(deps: TurnReplierDeps) {
     const running = run;
     return streamText(c, SSE_HEADERS, (sink) => running.pipe(sink));
   }
-
-  /** Folds the oldest turns into the conversation's rolling summary, one run per conversation. */
-  function summarizeLater(
-    visitor: QuotaSubject,
-    conversation: ConversationRef,
-    history: readonly TurnMessage[],
-    model: ChatModel,
-    counter: TokenCounter,
-  ) {
-    if (summarizing.has(conversation.id)) return;
-    const turns = selectTurnsToSummarize(history, KEEP_RECENT, { minBatch: SUMMARY_BATCH });
-    const last = turns.at(-1);
-    if (!last) return;
-    summarizing.add(conversation.id);
-    const who = { tenantId: visitor.tenantId, avatarId: visitor.avatarId, visitorId: visitor.visitorId };
-    summarizeTurns({
-      // Recorded like a reply: a ledger row, and its tokens and cost against the budgets.
-      model: meteredModel(model, (call) =>
-        recordCall(
-          { ledger: deps.ledger, quotas, metrics: deps.metrics, log: deps.log },
-          { ...who, conversationId: conversation.id },
-          'summary',
-          call,
-        ),
-      ),
-      previousSummary: conversation.summary,
-      turns: turns.map((m) => ({ role: m.role, content: m.content })),
-      counter,
-      signal: AbortSignal.timeout(120_000),
-    })
-      .then((text) => store.saveSummary(conversation.id, text, last.seq))
-      .catch((error: unknown) => deps.log('Summarizing older turns failed; they stay verbatim', error))
-      .finally(() => summarizing.delete(conversation.id));
-  }
 }
 
 function isEmbeddingDetector(
   detector: EmotionDetector,
 ): detector is EmotionDetector & Pick<EmbeddingEmotionClassifier, 'classifyEmbedded'> {
   return typeof (detector as Partial<EmbeddingEmotionClassifier>).classifyEmbedded === 'function';
-}
-
-function failedSummary(attempt: FailedAttempt): ReplySummary {
-  return {
-    messageId: '',
-    text: '',
-    provider: attempt.provider,
-    model: attempt.modelId,
-    inputTokens: 0,
-    cachedInputTokens: 0,
-    outputTokens: 0,
-    latencyMs: attempt.latencyMs,
-    ttftMs: null,
-    outcome: 'error',
-    errorCode: attempt.error.code,
-    errorMessage: attempt.error.message,
-  };
-}
-
-/** Metrics and error groups for one finished model call. */
-function observeReply(deps: TurnReplierDeps, summary: ReplySummary, costMicroUsd: number, tenantId: string): void {
-  const labels = { provider: summary.provider, model: summary.model };
-  if (summary.ttftMs !== null) deps.metrics.timeToFirstToken.observe(labels, summary.ttftMs / 1000);
-  deps.metrics.tokens.inc({ ...labels, kind: 'input' }, summary.inputTokens - summary.cachedInputTokens);
-  deps.metrics.tokens.inc({ ...labels, kind: 'cached_input' }, summary.cachedInputTokens);
-  deps.metrics.tokens.inc({ ...labels, kind: 'output' }, summary.outputTokens);
-  deps.metrics.cost.inc(labels, costMicroUsd / 1e6);
-  if (summary.outcome === 'error') {
-    const code = summary.errorCode ?? 'upstream_error';
-    deps.metrics.upstreamErrors.inc({ provider: summary.provider, code });
-    void deps.errors.record({
-      kind: 'upstream',
-      code,
-      message: summary.errorMessage ?? code,
-      tenantId,
-      context: { provider: summary.provider, model: summary.model, latencyMs: Math.round(summary.latencyMs) },
-    });
-  }
 }

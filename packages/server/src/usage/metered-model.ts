@@ -90,17 +90,23 @@ export function recordCall(
   call: ModelCall,
 ): void {
   const cost = to.ledger.record({ ...who, ...call, operation });
-  const labels = { provider: call.provider, model: call.model };
-  to.metrics?.tokens.inc({ ...labels, kind: 'input' }, call.inputTokens - call.cachedInputTokens);
-  to.metrics?.tokens.inc({ ...labels, kind: 'cached_input' }, call.cachedInputTokens);
-  to.metrics?.tokens.inc({ ...labels, kind: 'output' }, call.outputTokens);
-  to.metrics?.cost.inc(labels, cost / 1e6);
-  if (call.outcome === 'error')
-    to.metrics?.upstreamErrors.inc({ provider: call.provider, code: call.errorCode ?? 'upstream_error' });
+  if (to.metrics) observeCall(to.metrics, call, cost);
   const tokens = call.inputTokens + call.outputTokens;
   if (tokens > 0 || cost > 0) {
     to.quotas
       .record(who, { tokens, costMicroUsd: cost })
       .catch((error: unknown) => to.log('Counting a background call against budgets failed', error));
+  }
+}
+
+/** A call's tokens and cost (micro-USD) in the metrics, and its failure when it failed. */
+export function observeCall(metrics: Metrics, call: ModelCall, costMicroUsd: number): void {
+  const labels = { provider: call.provider, model: call.model };
+  metrics.tokens.inc({ ...labels, kind: 'input' }, call.inputTokens - call.cachedInputTokens);
+  metrics.tokens.inc({ ...labels, kind: 'cached_input' }, call.cachedInputTokens);
+  metrics.tokens.inc({ ...labels, kind: 'output' }, call.outputTokens);
+  metrics.cost.inc(labels, costMicroUsd / 1e6);
+  if (call.outcome === 'error') {
+    metrics.upstreamErrors.inc({ provider: call.provider, code: call.errorCode ?? 'upstream_error' });
   }
 }
