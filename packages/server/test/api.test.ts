@@ -7,6 +7,7 @@ import {
   collectParts,
   newConversation,
   PAGE_ORIGIN,
+  readRest,
   startHarness,
   startSession,
   type Harness,
@@ -416,13 +417,7 @@ describe('stopping a reply from another instance', () => {
       await reader.read();
       const stopped = await api(other, `/v1/conversations/${id}/stop`, { body: {}, token });
       expect(await stopped.json()).toEqual({ stopped: true });
-      let rest = '';
-      for (;;) {
-        const chunk = await reader.read();
-        if (chunk.done) break;
-        rest += new TextDecoder().decode(chunk.value);
-      }
-      expect(rest).toContain('"finishReason":"aborted"');
+      expect(await readRest(reader)).toContain('"finishReason":"aborted"');
       const history = MessageListSchema.parse(
         await (await api(h.server, `/v1/conversations/${id}/messages`, { token })).json(),
       );

@@ -7,7 +7,7 @@ import type {
   StreamPart,
 } from '@vibhava/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, collectParts, newConversation, startHarness, startSession, type Harness } from './support.js';
+import { api, collectParts, newConversation, readRest, startHarness, startSession, type Harness } from './support.js';
 
 let h: Harness;
 
@@ -387,13 +387,7 @@ describe('regenerate, edit and stop', () => {
     await reader.read();
     const stopped = await api(h.server, `/v1/conversations/${id}/stop`, { body: {}, token });
     expect(await stopped.json()).toEqual({ stopped: true });
-    let rest = '';
-    for (;;) {
-      const chunk = await reader.read();
-      if (chunk.done) break;
-      rest += new TextDecoder().decode(chunk.value);
-    }
-    expect(rest).toContain('"finishReason":"aborted"');
+    expect(await readRest(reader)).toContain('"finishReason":"aborted"');
     const again = await api(h.server, `/v1/conversations/${id}/stop`, { body: {}, token });
     expect(await again.json()).toEqual({ stopped: false });
   });

@@ -86,6 +86,17 @@ export async function collectParts(response: Response): Promise<StreamPart[]> {
   return parts;
 }
 
+/** The rest of a streamed body, as text. */
+export async function readRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  let rest = '';
+  for (;;) {
+    const chunk = await reader.read();
+    if (chunk.done) return rest + decoder.decode();
+    rest += decoder.decode(chunk.value, { stream: true });
+  }
+}
+
 /** A console session: the httpOnly cookie and the CSRF token the login returned. */
 export interface ConsoleSession {
   cookie: string;

@@ -99,15 +99,7 @@ export class OpenAIChatModel implements ChatModel {
         const delta = choice?.delta?.content;
         if (delta) yield { type: 'text-delta', delta };
         if (choice?.finish_reason === 'length') finishReason = 'length';
-        if (chunk.usage) {
-          const cached = chunk.usage.prompt_tokens_details?.cached_tokens;
-          yield {
-            type: 'usage',
-            inputTokens: chunk.usage.prompt_tokens,
-            outputTokens: chunk.usage.completion_tokens,
-            ...(cached === undefined ? {} : { cachedInputTokens: cached }),
-          };
-        }
+        if (chunk.usage) yield usagePart(chunk.usage);
       }
     } catch (error) {
       if (options.signal.aborted) return;
@@ -136,21 +128,24 @@ export class OpenAIChatModel implements ChatModel {
     }
     const choice = completion.choices[0];
     if (choice?.message.content) yield { type: 'text-delta', delta: choice.message.content };
-    if (completion.usage) {
-      const cached = completion.usage.prompt_tokens_details?.cached_tokens;
-      yield {
-        type: 'usage',
-        inputTokens: completion.usage.prompt_tokens,
-        outputTokens: completion.usage.completion_tokens,
-        ...(cached === undefined ? {} : { cachedInputTokens: cached }),
-      };
-    }
+    if (completion.usage) yield usagePart(completion.usage);
     yield { type: 'finish', finishReason: choice?.finish_reason === 'length' ? 'length' : 'stop' };
   }
 
   async health(): Promise<{ ok: boolean; detail?: string }> {
     return { ok: true, detail: `${this.modelId} via ${this.#client.baseURL}` };
   }
+}
+
+/** OpenAI's usage block as a `usage` part (cached input tokens when the server says). */
+function usagePart(usage: OpenAI.CompletionUsage): ModelStreamPart {
+  const cached = usage.prompt_tokens_details?.cached_tokens;
+  return {
+    type: 'usage',
+    inputTokens: usage.prompt_tokens,
+    outputTokens: usage.completion_tokens,
+    ...(cached === undefined ? {} : { cachedInputTokens: cached }),
+  };
 }
 
 function toModelError(error: unknown, signal: AbortSignal): ModelError {
