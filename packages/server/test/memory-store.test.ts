@@ -638,6 +638,24 @@ describe('MemoryService with the real embedding model and the heuristic extracto
     expect(memories.map((m) => m.id)).toContain(drink.id);
   });
 
+  it('puts a fact the visitor corrected into the context, even though the episode it came from ranks higher', async () => {
+    const scope = scopeOf(T1, 'avt_e2e', 'vis_corrected');
+    const said = turn(scope, 'I live in Berlin');
+    await service.remember(said);
+    const [fact] = await service.store.list(scope, { kinds: ['fact'] });
+    expect(fact?.text).toBe('The visitor lives in Berlin.');
+    const corrected = await service.update(scope, fact!.id, { text: 'The visitor lives in Munich now.' });
+    // The visitor's word now: no longer one of the facts drawn from those messages, which stay in its history.
+    expect(corrected?.sourceMessageIds).toEqual([]);
+    expect((await service.history(scope, fact!.id))?.[0]).toMatchObject({
+      event: 'add',
+      sourceMessageIds: [said.user.id],
+    });
+    const query = 'Do you remember where I live? Berlin, right?';
+    const { memories } = await service.contextFor(scope, { text: query, vector: await service.embed(query) }, { k: 3 });
+    expect(memories.map((m) => m.text)).toContain('The visitor lives in Munich now.');
+  });
+
   it('stores nothing and retrieves nothing while the visitor has paused memory', async () => {
     const scope = scopeOf(T1, 'avt_e2e', 'vis_paused');
     await service.remember(turn(scope, 'I live in Lisbon'));

@@ -212,6 +212,10 @@ export class MemoryService {
         embedding,
         embeddingModel: embedding ? ((await this.embeddingModel())?.id ?? null) : null,
         ...(request.category ? { category: request.category } : {}),
+        // The visitor's word now, not what those messages said (its history keeps them): search
+        // neither ranks it among the facts drawn from messages nor drops it for the episode it came
+        // from, which still says the old thing.
+        ownSources: [],
       },
       { actor: 'visitor', reason: 'Edited by the visitor' },
     );

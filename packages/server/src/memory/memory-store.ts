@@ -153,19 +153,25 @@ export class MemoryStore extends ScopeStore {
     return toMemory(rows![0]!);
   }
 
-  /** Rewrites an active memory; the old text stays in its history. Null when there is no such memory. */
+  /**
+   * Rewrites an active memory; the old text stays in its history. `sourceMessageIds` are added to
+   * the memory's own; `ownSources` replaces them (a memory the visitor rewrote stands for what they
+   * say now, not for those messages, which its history keeps). Null when there is no such memory.
+   */
   async update(
     scope: MemoryScope,
     id: string,
     patch: Pick<NewMemory, 'text' | 'searchText' | 'embedding' | 'embeddingModel'> &
-      Partial<Pick<NewMemory, 'category' | 'importance' | 'sourceMessageIds'>>,
+      Partial<Pick<NewMemory, 'category' | 'importance' | 'sourceMessageIds'>> & { ownSources?: readonly string[] },
     note: ChangeNote,
   ): Promise<StoredMemory | null> {
     const current = await this.get(scope, id);
     if (!current) return null;
-    const sources = patch.sourceMessageIds
-      ? [...new Set([...current.sourceMessageIds, ...patch.sourceMessageIds])]
-      : current.sourceMessageIds;
+    const sources = patch.ownSources
+      ? [...patch.ownSources]
+      : patch.sourceMessageIds
+        ? [...new Set([...current.sourceMessageIds, ...patch.sourceMessageIds])]
+        : current.sourceMessageIds;
     const [, rows] = await this.sql.write([
       bumpScope(scope),
       {
