@@ -9,17 +9,27 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
+/** Runs `test` with a per-visitor daily message budget of `limit` on the demo tenant, removed after. */
+async function withMessageBudget(limit: number, test: (quota: { id: string }, quotas: QuotaService) => Promise<void>) {
+  const quotas = new QuotaService(h.server.db);
+  const quota = await quotas.create({
+    tenantId: 'tnt_demo',
+    scope: 'visitor',
+    metric: 'messages',
+    period: 'day',
+    limit,
+  });
+  try {
+    await test(quota, quotas);
+  } finally {
+    await h.server.db.$client.execute({ sql: 'DELETE FROM quotas WHERE id = ?', args: [quota.id] });
+    QuotaService.invalidate(h.server.db, 'tnt_demo');
+  }
+}
+
 describe('budgets over HTTP', () => {
   it('refuses past a per-visitor message budget with 429 quota_exceeded, storing nothing', async () => {
-    const quotas = new QuotaService(h.server.db);
-    const quota = await quotas.create({
-      tenantId: 'tnt_demo',
-      scope: 'visitor',
-      metric: 'messages',
-      period: 'day',
-      limit: 2,
-    });
-    try {
+    await withMessageBudget(2, async () => {
       const { token } = await startSession(h.server);
       const id = await newConversation(h.server, token);
       for (const content of ['one', 'two']) {
@@ -37,22 +47,11 @@ describe('budgets over HTTP', () => {
         await (await api(h.server, `/v1/conversations/${id}/messages`, { token })).json(),
       );
       expect(history.messages.map((m) => m.content)).toEqual(['one', 'You said: one', 'two', 'You said: two']);
-    } finally {
-      await h.server.db.$client.execute({ sql: 'DELETE FROM quotas WHERE id = ?', args: [quota.id] });
-      QuotaService.invalidate(h.server.db, 'tnt_demo');
-    }
+    });
   });
 
   it('asks the model while admitting a message far from its budget, and cuts the call off when the budget went meanwhile', async () => {
-    const quotas = new QuotaService(h.server.db);
-    const quota = await quotas.create({
-      tenantId: 'tnt_demo',
-      scope: 'visitor',
-      metric: 'messages',
-      period: 'day',
-      limit: 100,
-    });
-    try {
+    await withMessageBudget(100, async (quota, quotas) => {
       const { token, visitorId } = await startSession(h.server);
       const id = await newConversation(h.server, token);
       const path = `/v1/conversations/${id}/messages`;
@@ -82,10 +81,7 @@ describe('budgets over HTTP', () => {
       expect(history.messages.map((m) => m.content)).toEqual(['one', 'You said: one', 'two', 'You said: two']);
       const [usage] = await quotas.usage({ tenantId: 'tnt_demo', avatarId: 'avt_demo', visitorId });
       expect(usage?.used).toBe(100);
-    } finally {
-      await h.server.db.$client.execute({ sql: 'DELETE FROM quotas WHERE id = ?', args: [quota.id] });
-      QuotaService.invalidate(h.server.db, 'tnt_demo');
-    }
+    });
   });
 
   it('answers politely in the avatar’s voice without calling the model when configured to', async () => {
