@@ -41,17 +41,31 @@ export function limitedBody(maxBytes: number): MiddlewareHandler {
     if (declared > maxBytes) throw tooLarge();
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of node.incoming as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBytes) throw tooLarge();
-      chunks.push(chunk);
+    try {
+      for await (const chunk of node.incoming as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > maxBytes) throw tooLarge();
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      // The client went away (or its connection broke) while sending: its request, not our fault.
+      throw new ApiError(400, 'invalid_request', 'The request body was cut off before its end.');
     }
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-    const cache = c.req.bodyCache as unknown as { text?: Promise<string>; arrayBuffer?: Promise<ArrayBuffer> };
-    cache.text = Promise.resolve(body.toString('utf8'));
-    cache.arrayBuffer = Promise.resolve(
-      body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
-    );
+    const cache = c.req.bodyCache as unknown as Record<string, Promise<unknown>>;
+    // The bytes first: Hono converts from the first cached form (a form upload must not pass
+    // through text), and they are copied only for a route that asks for them.
+    let bytes: Promise<ArrayBuffer> | undefined;
+    Object.defineProperty(cache, 'arrayBuffer', {
+      enumerable: true,
+      configurable: true,
+      get: () =>
+        (bytes ??= Promise.resolve(
+          body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
+        )),
+    });
+    cache['text'] = Promise.resolve(body.toString('utf8'));
     return next();
   };
 }
