@@ -33,6 +33,7 @@ import { VisitorDirectory } from '../visitors/visitor-directory.js';
 import { ConversationStore, type ConversationRef, type TurnMessage } from './conversation-store.js';
 import { failedSummary, observeReply } from './reply-observer.js';
 import { rollingSummaries } from './rolling-summaries.js';
+import { RunningReplies } from './running-replies.js';
 import { startReply, type ReplyRun } from './reply-stream.js';
 import { modelsFor } from './turn-models.js';
 import { AVATAR_REPLY_INSTRUCTION, empatheticExpression, toStructuredHistory } from './structured-reply.js';
@@ -52,8 +53,6 @@ const LORE_WINDOW = 20;
 /** Memories retrieved per turn (the context manager may send fewer). */
 const MEMORY_RESULTS = 8;
 const MAX_OUTPUT_TOKENS = 1024;
-/** How often a reply being written looks for a stop request taken by another instance. */
-const STOP_CHECK_MS = 1000;
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache, no-transform',
@@ -101,7 +100,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
     deps.log('Loading the emotion classifier failed; visitor emotions are off', error);
     return null;
   });
-  const replies = new Map<string, AbortController>();
+  const replies = new RunningReplies(store, deps.log);
   const summarizeLater = rollingSummaries({ ...deps, store, quotas });
   return { reply, replies };
 
@@ -221,22 +220,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
     let keptOldReply = false;
     const inHistory = new Set([...history.map((m) => m.id), ...(again ? [again.user.id] : [])]);
     const outbox = deps.memory.enabled ? deps.memoryOutbox : undefined;
-    const stop = new AbortController();
-    replies.set(conversation.id, stop);
-    // A stop request may reach another instance: it marks the reply, and this one looks.
-    const watch = setInterval(() => {
-      store
-        .stopRequested(conversation.id)
-        .then((requested) => {
-          if (requested) stop.abort(new DOMException('Stopped by the visitor', 'AbortError'));
-        })
-        .catch((error: unknown) => deps.log('Checking for a stop request failed', error));
-    }, STOP_CHECK_MS);
-    watch.unref();
-    const forgetStop = () => {
-      clearInterval(watch);
-      if (replies.get(conversation.id) === stop) replies.delete(conversation.id);
-    };
+    const { signal: stopSignal, done: forgetStop } = replies.start(conversation.id);
     const begin = (model: ChatModel, confirm?: () => Promise<boolean>) =>
       startReply({
         store,
@@ -355,7 +339,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
         visitorEmotion: visitorEmotion ?? null,
         expressionFilter: empatheticExpression(visitorEmotion?.ekman),
         content,
-        signal: stop.signal,
+        signal: stopSignal,
         maxOutputTokens: MAX_OUTPUT_TOKENS,
         log: deps.log,
         onStarted: (stored) => {

@@ -125,13 +125,7 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
     )
     .post('/:conversationId/stop', validate('param', ConversationParams), async (c) => {
       const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);
-      const running = replies.get(conversation.id);
-      if (running) {
-        running.abort(new DOMException('Stopped by the visitor', 'AbortError'));
-        return c.json({ stopped: true }, 200);
-      }
-      // Written by another instance: it sees the request within a second.
-      return c.json({ stopped: await store.requestStop(conversation.id) }, 200);
+      return c.json({ stopped: await replies.stop(conversation.id) }, 200);
     })
     .post('/:conversationId/close', validate('param', ConversationParams), async (c) => {
       const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);
