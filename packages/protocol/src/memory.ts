@@ -149,11 +149,19 @@ export const TraceMemorySchema = z.object({
   score: z.number(),
 });
 export const TraceLoreSchema = z.object({ id: z.string(), name: z.string() });
+/** A fact from the site's knowledge (the avatar's or tenant's, not the visitor's) used for a reply. */
+export const TraceKnowledgeSchema = z.object({
+  id: IdSchema,
+  /** Short text (at most 200 characters). */
+  text: z.string(),
+});
 export const TracePreferenceSchema = z.object({ field: z.string(), value: z.string() });
 
 /** Which memories, preferences and lorebook entries went into a reply's context, and the token budget. */
 export const ContextTraceSchema = z.object({
   memories: z.array(TraceMemorySchema),
+  /** The site's knowledge the reply was given (absent in traces from before it existed). */
+  knowledge: z.optional(z.array(TraceKnowledgeSchema)),
   preferences: z.array(TracePreferenceSchema),
   lorebook: z.array(TraceLoreSchema),
   /** Whether a summary of older turns stood in for them. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findLocalChatModel, LOCAL_CHAT_MODELS } from './providers/local/model-catalog.js';
 
 const optionalString = z
   .string()
@@ -55,6 +56,15 @@ export const EnvSchema = z.object({
   VIBHAVA_MEMORY_EXTRACTOR: z.enum(['auto', 'llm', 'heuristic', 'off']).default('auto'),
   /** Input tokens sent per reply at most (context manager); the model's window caps it too. */
   VIBHAVA_CONTEXT_TOKENS: z.coerce.number().int().min(512).default(8192),
+  /** The local chat model: `small` (default), `large`, or a catalog id (`vibhava models list`). */
+  VIBHAVA_LOCAL_MODEL: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => findLocalChatModel(v) !== undefined, {
+        message: `must be one of ${LOCAL_CHAT_MODELS.map((m) => `${m.alias} (${m.id})`).join(', ')}`,
+      })
+      .optional(),
+  ),
   VIBHAVA_MODEL_PATH: optionalString,
   VIBHAVA_MODELS_DIR: optionalString,
   VIBHAVA_MODEL_THREADS: z.coerce.number().int().positive().optional(),

@@ -24,6 +24,7 @@ export function optionsFromEnv(env: Env, extra: { demo?: boolean } = {}): StartS
         structuredOutput: env.OPENAI_STRUCTURED_OUTPUT === 'true',
       },
       local: {
+        model: env.VIBHAVA_LOCAL_MODEL,
         modelPath: env.VIBHAVA_MODEL_PATH,
         modelsDir: env.VIBHAVA_MODELS_DIR ?? defaultModelsDir(),
         threads: env.VIBHAVA_MODEL_THREADS,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,7 @@ import { MemoryService } from './memory/memory-service.js';
 import { createApp, type App } from './app.js';
 import { VisitorTokens } from './auth/visitor-token.js';
 import { openDatabase, type Database } from './db/database.js';
-import { seedDemo, type DemoData } from './db/seed.js';
+import { seedDemo, seedDemoKnowledge, type DemoData } from './db/seed.js';
 import { ensureAdminUser } from './admin/bootstrap.js';
 import { mountDemoSite } from './demo-site.js';
 import type { PriceTable } from './usage/price-table.js';
@@ -202,6 +203,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   if (options.demo) {
     const selfOrigins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
     demo = await seedDemo(db, [...selfOrigins, ...(options.allowedOrigins ?? [])]);
+    const knowledge = await readFile(resolve(packageRoot, '../../examples/script-tag/knowledge.md'), 'utf8').catch(
+      () => null,
+    );
+    if (knowledge) await seedDemoKnowledge(memory, knowledge);
     if (options.demoAdmin) await ensureAdminUser(db, { ...options.demoAdmin, tenantId: demo.tenantId, role: 'owner' });
     mountDemoSite(
       app as never,

@@ -664,7 +664,7 @@ describe('MemoryService with the real embedding model and the heuristic extracto
     await service.remember(turn(scope, 'I love surfing'));
     expect(await service.store.count(scope)).toBe(2);
     const query = { text: 'Where do I live?', vector: await service.embed('Where do I live?') };
-    expect(await service.contextFor(scope, query, { k: 5 })).toEqual({ memories: [], preferences: null, paused: true });
+    expect(await service.contextFor(scope, query, { k: 5 })).toEqual({ memories: [], knowledge: [], preferences: null, paused: true });
     expect(await service.retrieve(scope, query, { k: 5 })).toEqual([]);
     expect((await service.list(scope)).paused).toBe(true);
     await service.setPaused(scope, false);
@@ -704,12 +704,13 @@ describe('MemoryService with the real embedding model and the heuristic extracto
   it('lets a new visitor read tenant knowledge by keyword when no embedding model is loaded', async () => {
     const keywordsOnly = new MemoryService({ db, embeddings: async () => null });
     await keywordsOnly.store.insert(scopeOf(T2, '', ''), memory('Returns are free within 30 days', null), byVisitor);
-    const { memories } = await keywordsOnly.contextFor(
+    const { memories, knowledge } = await keywordsOnly.contextFor(
       scopeOf(T2, 'avt_e2e', 'vis_brand_new'),
       { text: 'Are returns free?' },
       { k: 3 },
     );
-    expect(memories.map((m) => m.text)).toEqual(['Returns are free within 30 days']);
+    expect(knowledge.map((m) => m.text)).toEqual(['Returns are free within 30 days']);
+    expect(memories).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Emotion } from '@vibhava/protocol';
 import { renderSystemMessage, type AvatarProfile, type SystemMessageContext } from '../persona/index.js';
+import type { PromptStyle } from '../providers/chat-model.js';
 
 export interface TurnVisitor {
   name?: string | undefined;
@@ -22,6 +23,8 @@ export interface TurnInput {
   lorebook?: string;
   /** Lorebook entries that are always in (`constant`): part of the stable system message. */
   constantLore?: string;
+  /** The answering model's `promptStyle`: `compact` gets the built-in template for small models. */
+  style?: PromptStyle;
   log?: (message: string, error: unknown) => void;
 }
 
@@ -58,7 +61,11 @@ export function composeTurn(input: TurnInput): TurnPrompt {
     },
     timezone: input.timeZone,
   };
-  const options = { onTemplateError: (error: unknown) => input.log?.('The avatar’s system template failed', error) };
+  const style = input.style ?? 'full';
+  const options = {
+    style,
+    onTemplateError: (error: unknown) => input.log?.('The avatar’s system template failed', error),
+  };
   const custom = input.profile.systemTemplate;
   if (custom && DYNAMIC_SLOTS.test(custom)) {
     // The author placed the per-turn slots themselves: render it all each turn.
@@ -69,14 +76,16 @@ export function composeTurn(input: TurnInput): TurnPrompt {
     };
   }
   const day = dayKey(now, input.timeZone);
-  const key = `${input.avatarKey}\u0000${day}\u0000${JSON.stringify(base.visitor)}\u0000${input.timeZone}`;
+  const key = `${input.avatarKey}\u0000${style}\u0000${day}\u0000${JSON.stringify(base.visitor)}\u0000${input.timeZone}`;
   let system = systemCache.get(key);
   if (system === undefined) {
     system = renderSystemMessage(input.profile, { ...base, now, lorebook: input.constantLore ?? '' }, options);
     if (systemCache.size >= SYSTEM_CACHE_SIZE) systemCache.delete(systemCache.keys().next().value!);
     systemCache.set(key, system);
   }
-  return { system, turnNote: turnNote(now, input.timeZone, dynamic) };
+  // A small model gets no time, emotion or tone notes: the caller adds one line of guidance.
+  const note = style === 'compact' ? (dynamic.lorebook ?? '') : turnNote(now, input.timeZone, dynamic);
+  return { system, turnNote: note };
 }
 
 function turnNote(now: Date, timeZone: string, slots: { emotion?: string; tone?: string; lorebook?: string }): string {

@@ -59,6 +59,15 @@ export interface ReplyStreamOptions {
   /** Adjusts the expression the model chose before anyone sees it (see `empatheticExpression`). */
   expressionFilter?: (emotion: EkmanEmotion) => EkmanEmotion;
   /**
+   * The face for a reply written in plain text: `first` is sent before the first word, `after`
+   * decides once the whole reply is known (sent again when it differs).
+   */
+  plainExpression?: { first: EkmanEmotion; after: (reply: string) => Promise<EkmanEmotion> };
+  /** Texts that end the reply where they begin (a small model writing the visitor's next line). */
+  stop?: readonly string[];
+  /** Names a small model may put before its own reply ("Vee:"); such a label is dropped. */
+  speakerLabels?: readonly string[];
+  /**
    * Ask the model for the avatar's expression through structured output and stream it as an
    * `emotion` part. Default: when the model supports structured output.
    */
@@ -132,6 +141,7 @@ export async function startReply(options: ReplyStreamOptions): Promise<ReplyRun 
     ...(options.onFailedAttempt ? { onFailedAttempt: options.onFailedAttempt } : {}),
     ...(options.maxOutputTokens ? { maxOutputTokens: options.maxOutputTokens } : {}),
     ...(expressive ? { responseFormat: AVATAR_REPLY_FORMAT } : {}),
+    ...(options.stop?.length ? { stop: options.stop } : {}),
     // The next turn begins with this turn's prompt (less its note) and this reply.
     nextTurnPrefix:
       composed?.nextTurnPrefix ??
@@ -189,7 +199,9 @@ export async function startReply(options: ReplyStreamOptions): Promise<ReplyRun 
       send({ type: 'text-start', id: assistantId });
       if (trace) send({ type: 'context', id: assistantId, trace });
       let text = '';
-      let expression: EkmanEmotion | undefined;
+      let expression: EkmanEmotion | undefined = parser ? undefined : options.plainExpression?.first;
+      if (expression) send({ type: 'emotion', id: assistantId, emotion: expression });
+      const labels = parser ? undefined : new LeadingLabelFilter(options.speakerLabels ?? []);
       let usage: { inputTokens: number; outputTokens: number; cachedInputTokens?: number } | undefined;
       let finishReason: FinishReason = 'stop';
       let error: ErrorInfo | undefined;
@@ -203,9 +215,11 @@ export async function startReply(options: ReplyStreamOptions): Promise<ReplyRun 
           const part = next.value;
           if (part.type === 'text-delta') {
             if (!parser) {
+              const delta = labels!.push(part.delta);
+              if (!delta) continue;
               ttftMs ??= performance.now() - started;
-              text += part.delta;
-              send({ type: 'text-delta', id: assistantId, delta: part.delta });
+              text += delta;
+              send({ type: 'text-delta', id: assistantId, delta });
               continue;
             }
             for (const event of parser.push(part.delta)) {
@@ -226,7 +240,19 @@ export async function startReply(options: ReplyStreamOptions): Promise<ReplyRun 
             finishReason = part.finishReason;
           }
         }
+        const rest = labels?.flush();
+        if (rest) {
+          text += rest;
+          send({ type: 'text-delta', id: assistantId, delta: rest });
+        }
         if (abort.signal.aborted) finishReason = 'aborted';
+        else if (expression && options.plainExpression) {
+          const after = await options.plainExpression.after(text).catch((failure: unknown) => {
+            options.log?.('Choosing the expression failed', failure);
+            return expression!;
+          });
+          if (after !== expression) send({ type: 'emotion', id: assistantId, emotion: (expression = after) });
+        }
       } catch (cause) {
         finishReason = abort.signal.aborted ? 'aborted' : 'error';
         if (!abort.signal.aborted) {
@@ -297,4 +323,47 @@ export async function startReply(options: ReplyStreamOptions): Promise<ReplyRun 
         .catch((failure: unknown) => options.log?.('Recording usage failed', failure));
     },
   };
+}
+
+/**
+ * Drops a speaker label a small model may start its reply with ("Vee: Hello!" → "Hello!"): the
+ * first characters are held until they can no longer be such a label.
+ */
+export class LeadingLabelFilter {
+  #held = '';
+  #state: 'start' | 'after-label' | 'pass' = 'start';
+  readonly #labels: string[];
+
+  constructor(names: readonly string[]) {
+    this.#labels = [...new Set([...names, 'Assistant', 'AI'])].filter(Boolean).map((name) => `${name}:`.toLowerCase());
+  }
+
+  /** The text to pass on now. */
+  push(delta: string): string {
+    if (this.#state === 'pass') return delta;
+    if (this.#state === 'after-label') {
+      const rest = delta.trimStart();
+      if (rest) this.#state = 'pass';
+      return rest;
+    }
+    this.#held += delta;
+    const start = this.#held.trimStart().toLowerCase();
+    const label = this.#labels.find((l) => start.startsWith(l));
+    if (label) {
+      const rest = this.#held.trimStart().slice(label.length);
+      this.#held = '';
+      this.#state = 'after-label';
+      return this.push(rest);
+    }
+    if (start.length > 0 && this.#labels.some((l) => l.startsWith(start))) return '';
+    return this.flush();
+  }
+
+  /** Whatever is still held (the reply ended inside what might have been a label). */
+  flush(): string {
+    this.#state = 'pass';
+    const held = this.#held;
+    this.#held = '';
+    return held;
+  }
 }

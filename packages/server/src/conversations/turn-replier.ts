@@ -1,9 +1,12 @@
-import type { ContextTrace, Message } from '@vibhava/protocol';
+import type { ContextTrace, Conversation, Emotion, Message } from '@vibhava/protocol';
 import type { Context } from 'hono';
 import { AvatarCache } from '../avatars/avatar-cache.js';
 import { loreForTurn } from '../avatars/avatar-lore.js';
 import { AvatarProfiles } from '../avatars/avatar-profiles.js';
+import { expressionAfterReply, expressionForVisitor } from '../avatars/avatar-expression.js';
 import { composeTurn } from '../avatars/avatar-turn.js';
+import { compactContext, type CompactContext } from '../avatars/compact-context.js';
+import { turnIntent } from '../avatars/turn-intent.js';
 import {
   buildContext,
   contextBudget,
@@ -11,6 +14,7 @@ import {
   DEFAULT_MAX_INPUT_TOKENS,
   tokenCounterFor,
 } from '../context/index.js';
+import type { VisitorClaims } from '../auth/visitor-token.js';
 import type { Database } from '../db/database.js';
 import type { EmbeddingEmotionClassifier } from '../emotion/embedding-emotion-classifier.js';
 import { loadEmotionClassifier } from '../emotion/emotion-classifier.js';
@@ -19,12 +23,12 @@ import { ApiError, notFound } from '../http/api-error.js';
 import type { AppEnv } from '../http/env.js';
 import { streamText } from '../http/node-http.js';
 import type { MemoryOutbox } from '../memory/memory-outbox.js';
-import type { MemoryService } from '../memory/memory-service.js';
-import { visitorScope } from '../memory/memory-store.js';
+import type { MemoryService, RecalledContext } from '../memory/memory-service.js';
+import { visitorScope, type MemoryScope } from '../memory/memory-store.js';
 import type { ErrorTracker } from '../observability/error-tracker.js';
 import type { Metrics } from '../observability/metrics.js';
 import { DEFAULT_ADAPTATION_BOUNDS, NEUTRAL_TONE, TONE_WINDOW, adaptTone, type ToneState } from '../persona/index.js';
-import type { ChatModel } from '../providers/chat-model.js';
+import type { ChatModel, PromptStyle } from '../providers/chat-model.js';
 import type { ModelDirectory } from '../providers/registry.js';
 import type { ResilienceOptions } from '../providers/resilient-chat-model.js';
 import { QuotaService, type Admission } from '../quotas/quota-service.js';
@@ -52,7 +56,12 @@ const SUMMARIZE_AFTER = 32;
 const LORE_WINDOW = 20;
 /** Memories retrieved per turn (the context manager may send fewer). */
 const MEMORY_RESULTS = 8;
-const MAX_OUTPUT_TOKENS = 1024;
+/** Entries of the site's knowledge retrieved per turn. */
+const KNOWLEDGE_RESULTS = 4;
+/** Tokens a reply may take; a small model's replies are kept short (it loops when it runs on). */
+const MAX_OUTPUT_TOKENS: Record<PromptStyle, number> = { full: 1024, compact: 256 };
+/** What finds the site's contact details among its knowledge. */
+const CONTACT_QUERY = 'contact phone call email address';
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache, no-transform',
@@ -102,7 +111,31 @@ export function createTurnReplier(deps: TurnReplierDeps) {
   });
   const replies = new RunningReplies(store, deps.log);
   const summarizeLater = rollingSummaries({ ...deps, store, quotas });
-  return { reply, replies };
+  return { reply, replies, prepare };
+
+  /**
+   * Loads the avatar's system message into the model's own cache (the local model's KV cache)
+   * for a conversation that has just begun, while the visitor writes: the first reply then reads
+   * only what is new. Does nothing for models without such a cache.
+   */
+  async function prepare(visitor: VisitorClaims, conversation: Pick<Conversation, 'id' | 'avatarId'>): Promise<void> {
+    if (!deps.model.prepare) return;
+    const avatar = await avatarCache.get(conversation.avatarId);
+    if (!avatar) return;
+    // A new conversation begins on the avatar's current version.
+    const profile = await profiles.forConversation(avatar, avatar.version);
+    const who = await visitorDirectory.profile(visitor.visitorId);
+    const prompt = composeTurn({
+      avatarKey: `${avatar.id}@${avatar.version}`,
+      profile,
+      visitor: { verified: who.verified, ...(who.name ? { name: who.name } : {}) },
+      timeZone: await quotas.tenantTimeZone(visitor.tenantId),
+      constantLore: loreForTurn(profile, []).constant,
+      style: deps.model.promptStyle ?? 'full',
+      log: deps.log,
+    });
+    await deps.model.prepare({ messages: [{ role: 'system', content: prompt.system }], conversationKey: conversation.id });
+  }
 
   /**
    * Answers the visitor: a new message, the last one again (`again`), or an edited last one.
@@ -159,6 +192,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
       recentVisitorMessages: visitorMessages.slice(-TONE_WINDOW),
       previous: { ...NEUTRAL_TONE, ...(conversation.toneState as Partial<ToneState> | null) },
     });
+    const style = deps.model.promptStyle ?? 'full';
     const lore = loreForTurn(profile, [...history.slice(-LORE_WINDOW).map((m) => m.content), content]);
     const who = await visitorDirectory.profile(visitor.visitorId);
     const prompt = composeTurn({
@@ -170,6 +204,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
       tone: tone.hint,
       lorebook: lore.triggered,
       constantLore: lore.constant,
+      style,
       log: deps.log,
     });
     // The query is the message with the turns before it, so "and what about her?" still finds her.
@@ -184,8 +219,18 @@ export function createTurnReplier(deps: TurnReplierDeps) {
         vector,
       },
       // Extra results make up for those the verbatim history already holds.
-      { k: MEMORY_RESULTS + 4 },
+      { k: MEMORY_RESULTS + 4, knowledge: KNOWLEDGE_RESULTS },
     );
+    const compact =
+      style === 'compact'
+        ? await compactPieces(deps.memory, scope, {
+            content,
+            visitorEmotion,
+            recall,
+            visitorSpoke: history.some((m) => m.role === 'user'),
+            avatarName: profile.name,
+          })
+        : undefined;
     // Clear of every budget (as this process last saw them), a new message's model call goes out
     // at once and the exact admission runs while it travels; otherwise admission comes first.
     const admission = await quotas.prepareAdmission(visitor);
@@ -210,7 +255,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
     const budgetFor = (model: ChatModel) =>
       contextBudget({
         contextWindow: model.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
-        maxOutputTokens: MAX_OUTPUT_TOKENS,
+        maxOutputTokens: MAX_OUTPUT_TOKENS[style],
         maxInputTokens: deps.maxContextTokens ?? DEFAULT_MAX_INPUT_TOKENS,
       });
     let counter = tokenCounterFor(primary);
@@ -234,10 +279,18 @@ export function createTurnReplier(deps: TurnReplierDeps) {
             budget,
             system: expressive ? `${prompt.system}\n\n${AVATAR_REPLY_INSTRUCTION}` : prompt.system,
             summary: conversation.summary,
-            // What the verbatim history already says needs no memory.
-            memories: recall.memories
-              .filter((memory) => !memory.sourceMessageIds.some((id) => inHistory.has(id)))
-              .slice(0, MEMORY_RESULTS),
+            // An exchange the verbatim history already holds needs no memory; facts drawn from
+            // it stay, short and in plain words (and the reply's trace shows them).
+            memories:
+              compact?.memories ??
+              recall.memories
+                .filter(
+                  (memory) =>
+                    memory.kind === 'fact' || !memory.sourceMessageIds.some((id) => inHistory.has(id)),
+                )
+                .slice(0, MEMORY_RESULTS),
+            knowledge: compact?.knowledge ?? recall.knowledge,
+            style,
             preferences: recall.preferences,
             history: history.map((m) => {
               const message = { role: m.role, content: m.content };
@@ -247,12 +300,13 @@ export function createTurnReplier(deps: TurnReplierDeps) {
                 content: expressive ? toStructuredHistory(message, m.emotion?.ekman).content : m.content,
               };
             }),
-            turnNote: prompt.turnNote,
+            turnNote: [compact?.guidance, prompt.turnNote].filter(Boolean).join('\n') || undefined,
             userMessage: content,
           });
           dropped = built.trace.droppedHistory;
           const trace: ContextTrace = {
             memories: built.trace.memories,
+            knowledge: built.trace.knowledge,
             preferences: built.trace.preferences,
             lorebook: lore.entries.map((entry) => ({
               id: String(entry.id ?? entry.name ?? ''),
@@ -338,9 +392,17 @@ export function createTurnReplier(deps: TurnReplierDeps) {
         turnNote: prompt.turnNote,
         visitorEmotion: visitorEmotion ?? null,
         expressionFilter: empatheticExpression(visitorEmotion?.ekman),
+        // A small model writes plain text, and the classifier chooses its face.
+        ...(style === 'compact' ? { expressive: false } : {}),
+        plainExpression: {
+          first: expressionForVisitor(visitorEmotion),
+          after: async (text) => expressionAfterReply(expressionForVisitor(visitorEmotion), text, await emotions),
+        },
+        stop: ['\nVisitor:', '\nUser:', ...(who.name ? [`\n${who.name}:`] : [])],
+        speakerLabels: [profile.name],
         content,
         signal: stopSignal,
-        maxOutputTokens: MAX_OUTPUT_TOKENS,
+        maxOutputTokens: MAX_OUTPUT_TOKENS[style],
         log: deps.log,
         onStarted: (stored) => {
           started = stored;
@@ -391,6 +453,36 @@ export function createTurnReplier(deps: TurnReplierDeps) {
     const running = run;
     return streamText(c, SSE_HEADERS, (sink) => running.pipe(sink));
   }
+}
+
+/** The context a small model gets for this message (see `compactContext`). */
+async function compactPieces(
+  memory: MemoryService,
+  scope: MemoryScope,
+  turn: {
+    content: string;
+    visitorEmotion: Emotion | undefined;
+    recall: RecalledContext;
+    visitorSpoke: boolean;
+    avatarName: string;
+  },
+): Promise<CompactContext> {
+  const intent = turnIntent(turn.content, turn.visitorEmotion);
+  const draft = compactContext({ intent, ...turn.recall, visitorSpoke: turn.visitorSpoke, avatarName: turn.avatarName });
+  const unanswered = intent === 'question' && draft.knowledge.length === 0;
+  const [contact, aboutVisitor] = await Promise.all([
+    unanswered ? memory.knowledge(scope, { text: CONTACT_QUERY }, 3) : [],
+    intent === 'about-me' ? memory.recentFacts(scope, 6) : undefined,
+  ]);
+  if (!unanswered && !aboutVisitor) return draft;
+  return compactContext({
+    intent,
+    ...turn.recall,
+    contact: contact.find((entry) => /@|\d{3}/.test(entry.text)),
+    aboutVisitor,
+    visitorSpoke: turn.visitorSpoke,
+    avatarName: turn.avatarName,
+  });
 }
 
 function isEmbeddingDetector(

@@ -1,4 +1,6 @@
 import { eq } from 'drizzle-orm';
+import { parseKnowledgeFile } from '../knowledge/knowledge-file.js';
+import type { MemoryService } from '../memory/memory-service.js';
 import type { Database } from './database.js';
 import { avatars, avatarVersions, publishableKeys, tenants } from './schema.js';
 
@@ -12,21 +14,25 @@ export interface DemoData {
   publishableKey: string;
 }
 
-const DEMO_GREETING = "Hi, I'm Vee! Ask me anything about putting an AI avatar on your website.";
+const DEMO_GREETING =
+  "Hi, I'm Vee from Juniper & Rye! Ask me about our bread and cakes, allergens or opening hours.";
 
-/** The demo avatar's profile (see `persona/avatar-profile.ts`). */
+/** The demo avatar's profile (see `persona/avatar-profile.ts`): the assistant of the demo page's bakery. */
 const DEMO_PROFILE = {
   name: 'Vee',
-  tagline: 'the VibhavaFusion demo avatar',
+  tagline: 'the assistant of Juniper & Rye Bakery',
   description:
-    'Vee is the friendly avatar of the VibhavaFusion demo site. Vee helps visitors understand what an embeddable AI avatar can do on their own website: chatting by text and voice, remembering visitors, and showing emotion.',
-  personality: 'Warm, curious and plain-spoken. Honest about what it does not know.',
-  speakingStyle: 'Short paragraphs in everyday words. Replies stay under 80 words unless the visitor asks for more.',
+    "Vee helps visitors of the website of Juniper & Rye, a neighbourhood bakery on Elm Street: opening hours, bread and pastries, custom cakes, allergens, and ordering ahead.",
+  personality: 'Warm, cheerful and plain-spoken. Honest about what she does not know.',
+  speakingStyle: 'Short, friendly sentences in everyday words. Replies stay under 60 words unless the visitor asks for more.',
   greeting: DEMO_GREETING,
   language: 'en',
-  traits: { openness: 70, conscientiousness: 60, extraversion: 65, agreeableness: 80, neuroticism: 30 },
-  templateId: 'guide',
+  traits: { openness: 60, conscientiousness: 70, extraversion: 65, agreeableness: 85, neuroticism: 25 },
+  templateId: 'support-agent',
 };
+
+/** The demo avatar as earlier versions seeded it: replaced by the current one unless it was edited. */
+const EARLIER_DEMO_GREETINGS = ["Hi, I'm Vee! Ask me anything about putting an AI avatar on your website."];
 
 /**
  * Creates the demo tenant, publishable key and avatar on first start so there is something to
@@ -52,6 +58,7 @@ export async function seedDemo(db: Database, allowedOrigins: readonly string[]):
     .insert(avatarVersions)
     .values({ avatarId: DEMO_AVATAR_ID, version: 1, profile: DEMO_PROFILE })
     .onConflictDoNothing();
+  await refreshDemoAvatar(db);
   const existing = await db.query.publishableKeys.findFirst({ where: eq(publishableKeys.key, DEMO_PUBLISHABLE_KEY) });
   if (!existing) {
     await db.insert(publishableKeys).values({
@@ -67,4 +74,41 @@ export async function seedDemo(db: Database, allowedOrigins: readonly string[]):
     }
   }
   return { tenantId: DEMO_TENANT_ID, avatarId: DEMO_AVATAR_ID, publishableKey: DEMO_PUBLISHABLE_KEY };
+}
+
+/**
+ * A demo avatar seeded by an earlier version (the greeting says so) and never edited since gets
+ * the current profile as a new version; one its owner changed is left alone.
+ */
+async function refreshDemoAvatar(db: Database): Promise<void> {
+  const avatar = await db.query.avatars.findFirst({ where: eq(avatars.id, DEMO_AVATAR_ID) });
+  if (!avatar || !EARLIER_DEMO_GREETINGS.includes(avatar.greeting ?? '')) return;
+  const version = avatar.version + 1;
+  await db.insert(avatarVersions).values({ avatarId: DEMO_AVATAR_ID, version, profile: DEMO_PROFILE }).onConflictDoNothing();
+  await db
+    .update(avatars)
+    .set({
+      greeting: DEMO_GREETING,
+      persona: DEMO_PROFILE.description,
+      profile: DEMO_PROFILE,
+      version,
+      updatedAt: new Date(),
+    })
+    .where(eq(avatars.id, DEMO_AVATAR_ID));
+}
+
+/**
+ * The demo avatar's knowledge: the facts of the page it sits on, one per list item of a Markdown
+ * file (examples/script-tag/knowledge.md), added when missing. Entries added another way stay.
+ */
+export async function seedDemoKnowledge(memory: MemoryService, markdown: string): Promise<number> {
+  const scope = { tenantId: DEMO_TENANT_ID, avatarId: DEMO_AVATAR_ID, visitorId: '' };
+  const known = new Set((await memory.store.list(scope, { kinds: ['fact'] })).map((entry) => entry.text));
+  let added = 0;
+  for (const text of parseKnowledgeFile(markdown)) {
+    if (known.has(text)) continue;
+    await memory.create(scope, { text, category: 'other' }, 'admin');
+    added++;
+  }
+  return added;
 }

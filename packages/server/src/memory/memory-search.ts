@@ -24,6 +24,8 @@ export interface RetrievedMemory {
   occurredAt: string;
   /** The fused score (higher is better); comparable within one search only. */
   score: number;
+  /** Cosine similarity to the query's vector (-1..1), comparable across searches; absent without vectors. */
+  similarity?: number;
 }
 
 export interface SearchWeights {
@@ -87,6 +89,8 @@ export interface SearchOptions {
   now?: number;
   /** The states of `readableScopes(scope)`, in order, when the caller has just read them. */
   states?: readonly ScopeState[];
+  /** Only the scope's own memories, not the knowledge it reads (default false). */
+  ownOnly?: boolean;
 }
 
 /**
@@ -115,16 +119,8 @@ export class MemorySearch {
     const cached = await this.cache.index(scope, await this.store.state(scope));
     const scores = new Map<string, number>();
     for (const id of ids) {
-      const row = cached.rows.get(id);
-      if (row === undefined) continue;
-      if (row < 0 || !vector) {
-        scores.set(id, 0);
-        continue;
-      }
-      const stored = cached.index.vector(row);
-      let dot = 0;
-      for (let index = 0; index < stored.length; index++) dot += stored[index]! * vector[index]!;
-      scores.set(id, dot);
+      if (!cached.rows.has(id)) continue;
+      scores.set(id, vector ? (cosineOf([cached], id, vector) ?? 0) : 0);
     }
     return scores;
   }
@@ -132,8 +128,9 @@ export class MemorySearch {
   async search(scope: MemoryScope, query: SearchQuery, options: SearchOptions): Promise<RetrievedMemory[]> {
     const weights = { ...DEFAULT_WEIGHTS, ...options.weights };
     const candidates = options.candidates ?? Math.max(50, options.k * 5);
-    const all = readableScopes(scope);
-    const allStates = options.states ?? (await this.store.states(all));
+    const readable = readableScopes(scope);
+    const all = options.ownOnly ? readable.slice(0, 1) : readable;
+    const allStates = (options.states ?? (await this.store.states(all))).slice(0, all.length);
     // Scopes that never held a memory (usually the tenant's) cost nothing.
     const scopes = all.filter((_, index) => allStates[index]!.revision > 0);
     const states = allStates.filter((state) => state.revision > 0);
@@ -206,9 +203,12 @@ export class MemorySearch {
       const row = rows.get(id);
       if (!row) continue;
       const age = Math.max(0, now - Date.parse(row.occurredAt));
-      ranked.push(
-        toRetrieved(row, score + weights.importance * row.importance + weights.recency * 0.5 ** (age / halfLife)),
+      const memory = toRetrieved(
+        row,
+        score + weights.importance * row.importance + weights.recency * 0.5 ** (age / halfLife),
       );
+      const similarity = vector ? cosineOf(indexes, id, vector) : undefined;
+      ranked.push(similarity === undefined ? memory : { ...memory, similarity });
     }
     ranked.sort((a, b) => b.score - a.score);
     // One memory per moment: skip near-duplicate texts, and memories whose every source message
@@ -310,6 +310,20 @@ function standardizers(moments: ReadonlyArray<readonly SimilarityMoments[]>): Ar
     const { mean, deviation } = scale(sum) ?? whole;
     return (score: number) => (score - mean) / deviation;
   });
+}
+
+/** The memory's cosine with `vector`, when a kept index holds its embedding. */
+function cosineOf(indexes: readonly ScopeIndexes[], id: string, vector: Float32Array): number | undefined {
+  for (const cached of indexes) {
+    const row = cached.rows.get(id);
+    if (row === undefined) continue;
+    if (row < 0) return undefined;
+    const stored = cached.index.vector(row);
+    let dot = 0;
+    for (let index = 0; index < stored.length; index++) dot += stored[index]! * vector[index]!;
+    return dot;
+  }
+  return undefined;
 }
 
 function entryOf(indexes: readonly ScopeIndexes[], id: string): MemoryEntry | undefined {

@@ -32,6 +32,21 @@ export interface TurnToRemember {
   names?: { visitor?: string; avatar?: string };
 }
 
+export interface ContextSearchOptions extends SearchOptions {
+  /** How many of the avatar's and tenant's knowledge entries to return (0: none). Default 4. */
+  knowledge?: number;
+}
+
+/** What `contextFor` finds for a reply. */
+export interface RecalledContext {
+  /** The visitor's own memories, best first. */
+  memories: RetrievedMemory[];
+  /** The avatar's and tenant's knowledge, best first. */
+  knowledge: RetrievedMemory[];
+  preferences: PreferenceProfile | null;
+  paused: boolean;
+}
+
 export interface MemoryServiceOptions {
   db: Database;
   /** The embedding model; null (or a failed load) leaves keyword search only. */
@@ -139,25 +154,52 @@ export class MemoryService {
   }
 
   /**
-   * What a reply's context needs, with one read of the scope: the best memories for the query
-   * and the preference profile; nothing while the visitor has paused memory.
+   * What a reply's context needs, with one read of the scopes: the visitor's best memories for
+   * the query and their preference profile (none while they have paused memory, or with memory
+   * off), and the best of the avatar's and tenant's knowledge (searched in any case: it is about
+   * the site, not the visitor).
    */
-  async contextFor(
-    scope: MemoryScope,
-    query: SearchQuery,
-    options: SearchOptions,
-  ): Promise<{ memories: RetrievedMemory[]; preferences: PreferenceProfile | null; paused: boolean }> {
-    if (!this.enabled) return { memories: [], preferences: null, paused: false };
-    // One read of the visitor's scope and the knowledge scopes serves the pause check and search.
-    const states = await this.store.states(readableScopes(scope));
+  async contextFor(scope: MemoryScope, query: SearchQuery, options: ContextSearchOptions): Promise<RecalledContext> {
+    const scopes = readableScopes(scope);
+    const states = await this.store.states(scopes);
     const state = states[0]!;
-    if (state.paused) return { memories: [], preferences: null, paused: true };
-    // Searched even when the visitor has no memories yet: the avatar's and tenant's knowledge count.
-    const memories = await this.#search.search(scope, query, { ...options, states });
+    const knowledgeK = options.knowledge ?? 4;
+    const knowledge =
+      knowledgeK > 0 && states.slice(1).some((each) => each.revision > 0)
+        ? await this.#search.search(scopes[1]!, query, { ...options, k: knowledgeK, states: states.slice(1) })
+        : [];
+    if (!this.enabled || state.paused) {
+      return { memories: [], knowledge, preferences: null, paused: this.enabled && state.paused };
+    }
+    const memories = await this.#search.search(scope, query, { ...options, states, ownOnly: true });
     const preferences = state.preferences
       ? { ...EMPTY_PREFERENCES, ...(state.preferences as Partial<PreferenceProfile>) }
       : null;
-    return { memories, preferences, paused: false };
+    return { memories, knowledge, preferences, paused: false };
+  }
+
+  /** The avatar's and tenant's knowledge that best fits the query (contact details, say). */
+  async knowledge(scope: MemoryScope, query: SearchQuery, k: number): Promise<RetrievedMemory[]> {
+    return this.#search.search(readableScopes(scope)[1] ?? scope, query, { k });
+  }
+
+  /**
+   * The visitor's newest facts (for "what do you remember about me?", which no search matches):
+   * none while memory is off or paused.
+   */
+  async recentFacts(scope: MemoryScope, limit: number): Promise<RetrievedMemory[]> {
+    if (!this.enabled || (await this.store.state(scope)).paused) return [];
+    const facts = await this.store.list(scope, { kinds: ['fact'], limit });
+    return facts.map((fact) => ({
+      id: fact.id,
+      kind: fact.kind,
+      category: fact.category,
+      text: fact.text,
+      importance: fact.importance,
+      sourceMessageIds: fact.sourceMessageIds,
+      occurredAt: fact.occurredAt,
+      score: fact.importance,
+    }));
   }
 
   /**

@@ -1,5 +1,7 @@
 import type { Template } from 'liquidjs';
 import type { AvatarProfile } from './avatar-profile.js';
+import type { PromptStyle } from '../providers/chat-model.js';
+import { COMPACT_SYSTEM_TEMPLATE } from './compact-system-template.js';
 import { DEFAULT_SYSTEM_TEMPLATE } from './default-system-template.js';
 import { checkVariables, createSandbox, renderWithin } from './liquid-sandbox.js';
 import { SANDBOX_LIMITS } from './sandbox-limits.js';
@@ -111,20 +113,26 @@ function compile(source: string): CompileResult {
   return trial.ok ? { ok: true, template } : { ok: false, error: trial.error };
 }
 
-function defaultTemplate(): CompiledSystemTemplate {
-  const result = compileSystemTemplate(DEFAULT_SYSTEM_TEMPLATE);
+function builtInTemplate(style: PromptStyle): CompiledSystemTemplate {
+  const result = compileSystemTemplate(builtIn(style));
   if (!result.ok) throw new Error(`The built-in system template is broken: ${result.error.message}`);
   return result.template;
 }
 
-/** The template an avatar uses: its own when set and not blank, else the built-in one. */
-function sourceOf(profile: AvatarProfile): string {
-  return profile.systemTemplate?.trim() ? profile.systemTemplate : DEFAULT_SYSTEM_TEMPLATE;
+/** The template an avatar uses: its own when set and not blank, else the built-in one for the style. */
+function sourceOf(profile: AvatarProfile, style: PromptStyle = 'full'): string {
+  return profile.systemTemplate?.trim() ? profile.systemTemplate : builtIn(style);
+}
+
+function builtIn(style: PromptStyle): string {
+  return style === 'compact' ? COMPACT_SYSTEM_TEMPLATE : DEFAULT_SYSTEM_TEMPLATE;
 }
 
 export interface RenderSystemMessageOptions {
   /** Told when the avatar's own template fails and the built-in one was used instead. */
   onTemplateError?: (error: TemplateError) => void;
+  /** Which built-in template an avatar without its own gets (the model's `promptStyle`). Default `full`. */
+  style?: PromptStyle;
 }
 
 /**
@@ -137,11 +145,11 @@ export function renderSystemMessage(
   options: RenderSystemMessageOptions = {},
 ): string {
   const variables = buildTemplateVariables(profile, context);
-  const own = compileSystemTemplate(sourceOf(profile));
+  const own = compileSystemTemplate(sourceOf(profile, options.style));
   const result = own.ok ? own.template.render(variables) : own;
   if (result.ok) return result.text;
   options.onTemplateError?.(result.error);
-  const fallback = defaultTemplate().render(variables);
+  const fallback = builtInTemplate(options.style ?? 'full').render(variables);
   if (!fallback.ok) throw new Error(`The built-in system template failed: ${fallback.error.message}`);
   return fallback.text;
 }

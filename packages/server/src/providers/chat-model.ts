@@ -1,5 +1,7 @@
 import type { ErrorCode } from '@vibhava/protocol';
 
+export type PromptStyle = 'full' | 'compact';
+
 export interface ChatPromptMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
@@ -36,6 +38,11 @@ export interface ChatStreamOptions {
   /** Told about each failed attempt that was retried or handed to a fallback model. */
   onFailedAttempt?: (attempt: FailedAttempt) => void;
   /**
+   * Texts that end the reply where they begin (they are not part of it): a small model that goes
+   * on to write the visitor's next line ("\nVisitor:") stops there.
+   */
+  stop?: readonly string[];
+  /**
    * The caller wants the whole text, not its pieces as they come (background work: summaries,
    * memory extraction): a provider may answer in one response, cheaper than a stream of events.
    * The parts are the same, the text in one delta.
@@ -70,6 +77,19 @@ export interface ChatModel {
   readonly contextWindow?: number;
   /** Tokens in `text` by the model's own tokenizer (absent: callers approximate with o200k_base). */
   countTokens?(text: string): number;
+  /**
+   * How the model is best prompted. `compact` (small local models): a short system message
+   * written for small models, the site's facts and what is known of the visitor placed next to
+   * the visitor's message, and plain-text replies whose expression a classifier chooses (a JSON
+   * grammar costs a small model its words). Default `full`.
+   */
+  readonly promptStyle?: PromptStyle;
+  /**
+   * Loads the start of a conversation's prompt into the model's own cache ahead of its first
+   * message (a visitor opened the chat), so the first reply only reads what is new. Optional:
+   * models without such a cache leave it out.
+   */
+  prepare?(options: { messages: readonly ChatPromptMessage[]; conversationKey?: string }): Promise<void>;
   /** Streams a reply. Failures are thrown as `ModelError`; an abort ends the stream early. */
   stream(options: ChatStreamOptions): AsyncIterable<ModelStreamPart>;
   /** Whether the model can be used now (keys present, weights loaded). */

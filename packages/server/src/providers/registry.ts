@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { ChatModel } from './chat-model.js';
 import { LlamaChatModel } from './local/llama-chat-model.js';
-import { DEFAULT_LOCAL_MODEL } from './local/model-catalog.js';
+import { DEFAULT_LOCAL_MODEL, findLocalChatModel, type LocalChatModelSpec } from './local/model-catalog.js';
 import { ensureModelFile, modelPath } from './local/model-files.js';
 import { OpenAIChatModel } from './openai/openai-chat-model.js';
 
@@ -15,6 +15,8 @@ export interface ProviderSettings {
     structuredOutput?: boolean | undefined;
   };
   local?: {
+    /** A catalog model by id or alias (`small`, `large`); default `DEFAULT_LOCAL_MODEL`. */
+    model?: string | undefined;
     modelPath?: string | undefined;
     modelsDir: string;
     threads?: number | undefined;
@@ -41,23 +43,34 @@ const factories: Record<'openai' | 'local', Factory> = {
   async local(settings) {
     const local = settings.local;
     if (!local) throw new Error('Local model settings are missing.');
-    let path = local.modelPath ?? modelPath(DEFAULT_LOCAL_MODEL, local.modelsDir);
+    const spec = localChatModel(local.model);
+    let path = local.modelPath ?? modelPath(spec, local.modelsDir);
     if (!existsSync(path)) {
       if (local.modelPath || !local.autoPull) {
         throw new Error(
           `The local model file ${path} is missing. Run \`pnpm models pull\` (or set OPENAI_API_KEY to use a hosted model).`,
         );
       }
-      path = await ensureModelFile(DEFAULT_LOCAL_MODEL, { modelsDir: local.modelsDir, progress: true });
+      path = await ensureModelFile(spec, { modelsDir: local.modelsDir, progress: true });
     }
     return LlamaChatModel.load({
       modelPath: path,
-      modelId: local.modelPath ? (path.split('/').pop() ?? path) : DEFAULT_LOCAL_MODEL.id,
+      modelId: local.modelPath ? (path.split('/').pop() ?? path) : spec.id,
+      // A file of the user's own is sampled like the catalog model it replaces.
+      generation: spec.generation,
       ...(local.threads ? { threads: local.threads } : {}),
       ...(local.contextSize ? { contextSize: local.contextSize } : {}),
     });
   },
 };
+
+/** The catalog's chat model for an id or alias; the default when none is given. */
+export function localChatModel(idOrAlias: string | undefined): LocalChatModelSpec {
+  if (idOrAlias === undefined) return DEFAULT_LOCAL_MODEL;
+  const spec = findLocalChatModel(idOrAlias);
+  if (!spec) throw new Error(`Unknown local model "${idOrAlias}".`);
+  return spec;
+}
 
 /** OpenAI when a key is set (or asked for), otherwise the embedded local model. */
 export function resolveProviderName(settings: ProviderSettings): 'openai' | 'local' {

@@ -1,4 +1,11 @@
-import { ModelError, isRetryable, type ChatModel, type ChatStreamOptions, type ModelStreamPart } from './chat-model.js';
+import {
+  ModelError,
+  isRetryable,
+  type ChatModel,
+  type ChatStreamOptions,
+  type ModelStreamPart,
+  type PromptStyle,
+} from './chat-model.js';
 
 export interface ResilienceOptions {
   /** Extra tries of the same model before moving to the next one. Default 1. */
@@ -20,6 +27,8 @@ export class ResilientChatModel implements ChatModel {
   readonly provider: string;
   readonly modelId: string;
   readonly structuredOutput: boolean;
+  /** The first model's: the prompt is written for the model that usually answers. */
+  readonly promptStyle: PromptStyle;
   /** The smallest window in the chain: a fallback must fit the same prompt. */
   readonly contextWindow: number;
 
@@ -31,9 +40,15 @@ export class ResilientChatModel implements ChatModel {
     this.provider = chain[0]!.provider;
     this.modelId = chain[0]!.modelId;
     this.structuredOutput = chain[0]!.structuredOutput ?? false;
+    this.promptStyle = chain[0]!.promptStyle ?? 'full';
     const windows = chain.flatMap((model) => (model.contextWindow ? [model.contextWindow] : []));
     // Models that do not say are assumed to hold a small local model's 4096 tokens.
     this.contextWindow = windows.length > 0 ? Math.min(...windows) : 4096;
+  }
+
+  /** The first model's cache is the one the next reply will read. */
+  async prepare(options: Parameters<NonNullable<ChatModel['prepare']>>[0]): Promise<void> {
+    await this.chain[0]!.prepare?.(options);
   }
 
   /** Counted with the first model's tokenizer (the one that usually answers). */

@@ -37,7 +37,7 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
   const store = new ConversationStore(deps.db);
   const feedback = new FeedbackStore(deps.db);
   const avatarCache = new AvatarCache(deps.db);
-  const { reply, replies } = createTurnReplier(deps);
+  const { reply, replies, prepare } = createTurnReplier(deps);
   const { limits } = deps;
   const limitMessages = rateLimit(
     limits.store,
@@ -54,7 +54,10 @@ export function conversationRoutes(deps: ConversationRouteDeps) {
     .post('/', validate('json', CreateConversationRequestSchema), async (c) => {
       // The conversation keeps the avatar version it began on: later edits don't rewrite it.
       const avatar = await avatarCache.get(c.var.visitor.avatarId);
-      return c.json(await store.create(c.var.visitor, avatar ? { avatarVersion: avatar.version } : {}), 201);
+      const conversation = await store.create(c.var.visitor, avatar ? { avatarVersion: avatar.version } : {});
+      // While the visitor writes their first message, the model reads the avatar's persona.
+      prepare(c.var.visitor, conversation).catch((error: unknown) => deps.log('Preparing the model failed', error));
+      return c.json(conversation, 201);
     })
     .get('/:conversationId/messages', validate('param', ConversationParams), async (c) => {
       const conversation = await store.get(c.var.visitor, c.req.valid('param').conversationId);

@@ -28,6 +28,7 @@ export function meteredModel(model: ChatModel, onCall: (call: ModelCall) => void
     ...(model.structuredOutput === undefined ? {} : { structuredOutput: model.structuredOutput }),
     ...(model.contextWindow === undefined ? {} : { contextWindow: model.contextWindow }),
     ...(model.countTokens ? { countTokens: (text: string) => model.countTokens!(text) } : {}),
+    ...(model.promptStyle ? { promptStyle: model.promptStyle } : {}),
     health: () => model.health(),
     async *stream(options) {
       const started = performance.now();

