@@ -50,7 +50,10 @@ describe('a page on an origin no key allows', () => {
     expect(answered.headers.get('access-control-allow-methods')).toContain('POST');
 
     const body = { publishableKey: h.server.demo!.publishableKey, avatarId: h.server.demo!.avatarId };
-    const message = await expectReadableRefusal(await api(h.server, '/v1/sessions', { body, origin: REFUSED }), REFUSED);
+    const message = await expectReadableRefusal(
+      await api(h.server, '/v1/sessions', { body, origin: REFUSED }),
+      REFUSED,
+    );
     // The developer reads this in the console: which origin, and how to allow it.
     expect(message).toContain(`The origin ${REFUSED} is not allowed`);
     expect(message).toContain("publishable key's allowed origins");

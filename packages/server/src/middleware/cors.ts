@@ -23,7 +23,10 @@ export function corsForKnownOrigins(isKnownOrigin: (origin: string) => Promise<b
     const origin = c.req.header('origin');
     if (!origin) return next();
     if (c.req.method === 'OPTIONS') {
-      return new Response(null, { status: 204, headers: { ...PREFLIGHT_HEADERS, 'access-control-allow-origin': origin } });
+      return new Response(null, {
+        status: 204,
+        headers: { ...PREFLIGHT_HEADERS, 'access-control-allow-origin': origin },
+      });
     }
     c.header('access-control-allow-origin', origin);
     c.header('vary', 'Origin');
