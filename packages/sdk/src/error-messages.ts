@@ -14,7 +14,7 @@ const VISITOR_MESSAGES: Record<VibhavaError['code'], string> = {
   invalid_publishable_key: 'This chat is not set up correctly. Please let the site owner know.',
   forbidden_origin: 'This chat is not available on this page yet. Please let the site owner know.',
   forbidden: 'That is not allowed here.',
-  not_found: 'Something this chat needs is missing. Please reload the page.',
+  not_found: 'That could not be found. It may have been deleted; please reload the page.',
   rate_limited: 'You are sending messages quickly. Please wait a moment, then try again.',
   quota_exceeded: 'The chat has reached its limit for now. Please try again later.',
   model_unavailable: 'The chat cannot answer right now. Please try again in a minute.',
