@@ -2,7 +2,8 @@
 // a temp data dir, the demo tenant and the real local model). The browser reads the server's URL,
 // key and avatar id from /__vibhava_test_config.json, served by the plugin below. A second real
 // server talks to a local OpenAI-wire upstream through the `openai` package, for tests that need
-// a reply they can predict (an expression named by the message).
+// a reply they can predict (an expression named by the message). A third allows no origin the
+// test page has, for what a page the publishable key does not allow sees.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ const port = 8765;
 function vibhavaServer() {
   let server;
   let scripted;
+  let refused;
   let upstream;
   let dataDir;
   return {
@@ -41,19 +43,44 @@ function vibhavaServer() {
         model: new OpenAIChatModel({ apiKey: 'sk-test', baseURL: upstream.baseURL, model: 'gpt-4o-mini' }),
         log: () => {},
       });
+      refused = await startServer({
+        port: 0,
+        dataDir: await mkdtemp(join(dataDir, 'refused-')),
+        demo: true,
+        allowedOrigins: ['https://shop.example'],
+        model: new OpenAIChatModel({ apiKey: 'sk-test', baseURL: upstream.baseURL, model: 'gpt-4o-mini' }),
+        log: () => {},
+      });
     },
     async serverStop() {
+      await refused?.close();
       await scripted?.close();
       await upstream?.close();
       await server?.close();
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
-    serve(context) {
+    async serve(context) {
+      if (context.path === '/__vibhava_refused_requests.json') {
+        return { type: 'json', body: JSON.stringify(await requestsByMethod(refused)) };
+      }
       if (context.path !== '/__vibhava_test_config.json') return undefined;
       const config = (s) => ({ serverUrl: s.url, publishableKey: s.demo.publishableKey, avatarId: s.demo.avatarId });
-      return { type: 'json', body: JSON.stringify({ ...config(server), scripted: config(scripted) }) };
+      return {
+        type: 'json',
+        body: JSON.stringify({ ...config(server), scripted: config(scripted), refused: config(refused) }),
+      };
     },
   };
+}
+
+/** How many requests a server answered, by method, from its own metrics (what reached it, retries included). */
+async function requestsByMethod(running) {
+  const text = await (await running.app.request('/metrics')).text();
+  const counts = {};
+  for (const [, method, count] of text.matchAll(/^vibhava_http_requests_total\{method="(\w+)"[^}]*\} (\d+)$/gm)) {
+    counts[method] = (counts[method] ?? 0) + Number(count);
+  }
+  return counts;
 }
 
 export default {

@@ -33,6 +33,11 @@ export const MemorySchema = z.object({
   importance: z.number().check(z.gte(0), z.lte(1)),
   /** The messages this memory came from (empty when the visitor wrote it). */
   sourceMessageIds: z.array(IdSchema),
+  /**
+   * The conversation it came from (in `GET /v1/memories`; absent for what the visitor wrote, for
+   * shared knowledge and once that conversation is deleted). UIs group episodes by it.
+   */
+  conversationId: z.optional(IdSchema),
   /** `tenant`: shared knowledge every visitor's avatar may use; `visitor`: this visitor's own. */
   scope: z.enum(['visitor', 'tenant']),
   /** ISO 8601. */

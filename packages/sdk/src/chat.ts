@@ -1,32 +1,12 @@
-import type { Avatar, ContextTrace, EkmanEmotion, FeedbackRequest, Message, StreamPart } from '@vibhava/protocol';
+import type { ContextTrace, FeedbackRequest, Message } from '@vibhava/protocol';
 import { MAX_CACHED_MESSAGES } from './cache.js';
 import { lastExpression, toChatMessage, type ChatMessage } from './chat-message.js';
+import type { ChatListener, ChatState, ChatStatus, Turn } from './chat-state.js';
 import type { VibhavaClient } from './client.js';
 import { AbortError, VibhavaError, errorFromInfo, toVibhavaError } from './errors.js';
 
 export type { ChatMessage } from './chat-message.js';
-
-export type ChatStatus = 'idle' | 'connecting' | 'ready' | 'streaming' | 'error';
-
-export interface ChatState {
-  status: ChatStatus;
-  avatar: Avatar | null;
-  conversationId: string | null;
-  messages: readonly ChatMessage[];
-  /**
-   * The expression the avatar shows now: the current reply's as soon as its `emotion` part
-   * arrives, else the last reply's, else `neutral`.
-   */
-  avatarEmotion: EkmanEmotion;
-  /**
-   * What went into each reply's context, by assistant message id: from the reply's `context`
-   * part as it streams, or fetched with `loadTrace`. `null`: the server kept none for that reply.
-   */
-  traces: Readonly<Record<string, ContextTrace | null>>;
-  error: VibhavaError | null;
-}
-
-export type ChatListener = (state: ChatState) => void;
+export type { ChatListener, ChatState, ChatStatus } from './chat-state.js';
 
 /** How long a new reply waits at most for the server to confirm the previous one stopped. */
 const STOP_TIMEOUT_MS = 2000;
@@ -55,6 +35,8 @@ export class VibhavaChat {
   #connecting: Promise<void> | undefined;
   /** The server-side stop of the last stopped reply; the next reply waits for it (see `stop`). */
   #stopping: Promise<unknown> = Promise.resolve();
+  /** The last reply started (settled once its stream ended, stopped or failed). */
+  #replying: Promise<unknown> = Promise.resolve();
 
   constructor(options: VibhavaChatOptions) {
     this.client = options.client;
@@ -207,15 +189,13 @@ export class VibhavaChat {
    * The one path every reply takes (send, regenerate, edit): show `messages` at once, then swap
    * in the server's copy of the visitor message and stream the reply after it.
    */
-  async #streamReply(turn: {
-    /** What `state.messages` shows while the server has not answered yet. */
-    messages: ChatMessage[];
-    /** The visitor message in `messages` the reply answers. */
-    userMessageId: string;
-    request: (signal: AbortSignal) => Promise<AsyncIterable<StreamPart>>;
-    /** Undoes `messages` when the server refused the turn before starting a reply. */
-    refused: () => void;
-  }): Promise<ChatMessage | null> {
+  #streamReply(turn: Turn): Promise<ChatMessage | null> {
+    const reply = this.#runReply(turn);
+    this.#replying = reply;
+    return reply;
+  }
+
+  async #runReply(turn: Turn): Promise<ChatMessage | null> {
     const abort = new AbortController();
     this.#abort = abort;
     this.#update({ status: 'streaming', error: null, messages: turn.messages });
@@ -321,16 +301,31 @@ export class VibhavaChat {
     }
   }
 
+  /**
+   * Starts a new conversation: the current one stays on the server (with what the avatar
+   * remembers from it), `state` starts empty (a UI shows the greeting again) and this device
+   * resumes the new one from now on. Resolves with its id, or null when it could not be created
+   * (the error is in `state.error`; the next `send` creates it).
+   */
+  async newConversation(): Promise<string | null> {
+    this.stop();
+    await this.#replying;
+    if (this.#state.status !== 'ready') await this.connect();
+    if (this.#state.status !== 'ready') return null;
+    // An empty conversation is new enough: do not pile up empty ones.
+    if (this.#state.conversationId && this.#state.messages.length === 0) return this.#state.conversationId;
+    await this.reset();
+    return this.#newConversation().catch((error: unknown) => {
+      this.#fail(error, 'ready');
+      return null;
+    });
+  }
+
   /** Forgets the cached conversation on this device and starts a new one on the next send. */
   async reset(): Promise<void> {
     this.stop();
-    const cached = await this.client.cache.get(this.client.cacheKey);
-    await this.client.cache.set(this.client.cacheKey, {
-      visitorId: cached?.visitorId ?? null,
-      conversationId: null,
-      messages: [],
-    });
-    this.#update({ conversationId: null, messages: [], traces: {}, error: null });
+    this.#update({ conversationId: null, messages: [], traces: {}, error: null, avatarEmotion: 'neutral' });
+    await this.#saveCache();
   }
 
   dispose(): void {

@@ -14,7 +14,6 @@ import {
   SessionSchema,
   StreamDecodeError,
   decodeSseStream,
-  retryableErrorCodes,
   type ContextTrace,
   type Conversation,
   type CreateMemoryRequest,
@@ -35,7 +34,7 @@ import { z } from 'zod/mini';
 import { MemoryConversationCache, type ConversationCache } from './cache.js';
 import { NetworkError, ProtocolError, errorFromInfo, type VibhavaError } from './errors.js';
 import { defaultBrowserCache } from './indexeddb-cache.js';
-import { backoffDelay, sleep, type RetryOptions } from './retry.js';
+import { backoffDelay, shouldRetry, sleep, type RetryOptions } from './retry.js';
 
 export interface VibhavaClientOptions {
   /** Base URL of the VibhavaFusion server, e.g. `https://avatars.example.com`. */
@@ -45,7 +44,7 @@ export interface VibhavaClientOptions {
   avatarId: string;
   /** Where the conversation id and recent messages are kept. Default: IndexedDB in browsers, memory in Node. */
   cache?: ConversationCache;
-  /** Retries of transient failures (network errors, 429, 5xx) with exponential backoff. */
+  /** Retries of transient failures (network errors, 5xx, a short 429) with exponential backoff; never other 4xx. */
   retry?: RetryOptions;
   /** Node only: the Origin header to send. Browsers always send their own. */
   origin?: string;
@@ -314,10 +313,7 @@ export class VibhavaClient {
         attempt--;
         continue;
       }
-      // A server that asks for a long wait (a rate limit) is answered at once, not waited on.
-      const waitTooLong = (error.retryAfterMs ?? 0) > (this.options.retry?.maxDelayMs ?? 4000);
-      const retryable = !waitTooLong && (error instanceof NetworkError || retryableErrorCodes.has(error.code));
-      if (!retryable || attempt + 1 >= maxAttempts) {
+      if (!shouldRetry(error, this.options.retry ?? {}) || attempt + 1 >= maxAttempts) {
         if (error instanceof NetworkError && attempt > 0) {
           throw new NetworkError('network_error', `${error.message} Gave up after ${attempt + 1} attempts.`, {
             cause: error.cause,

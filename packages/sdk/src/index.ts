@@ -38,6 +38,7 @@ export {
   errorFromInfo,
   toVibhavaError,
 } from './errors.js';
+export { visitorMessage, developerMessage } from './error-messages.js';
 export type {
   StreamPart,
   Message,

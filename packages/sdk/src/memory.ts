@@ -74,11 +74,27 @@ export class VibhavaMemory {
   }
 
   /** Forgets one memory: it leaves the list at once and comes back if the server refuses. */
-  async remove(memoryId: string): Promise<boolean> {
+  remove(memoryId: string): Promise<boolean> {
+    return this.removeMany([memoryId]);
+  }
+
+  /**
+   * Forgets several memories (say, the moments of one conversation): they leave the list at once,
+   * and those the server has not deleted come back if it refuses one.
+   */
+  async removeMany(memoryIds: readonly string[]): Promise<boolean> {
     const { memories } = this.#state;
-    this.#update({ memories: memories.filter((m) => m.id !== memoryId) });
-    const removed = await this.#change(() => this.client.deleteMemory(memoryId).then(() => true));
-    if (!removed) this.#update({ memories });
+    const pending = new Set(memoryIds);
+    this.#update({ memories: memories.filter((m) => !pending.has(m.id)) });
+    const removed = await this.#change(async () => {
+      for (const id of memoryIds) {
+        await this.client.deleteMemory(id);
+        pending.delete(id);
+      }
+      return true;
+    });
+    if (!removed)
+      this.#update({ memories: memories.filter((m) => pending.has(m.id) || this.#state.memories.includes(m)) });
     return removed ?? false;
   }
 

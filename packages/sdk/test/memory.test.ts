@@ -156,6 +156,28 @@ describe('VibhavaMemory', () => {
     expect((await client.listMemories()).memories).toEqual([]);
   });
 
+  it('forgets several memories together, and brings back those the server kept', async () => {
+    const client = servers.client();
+    const [a, b, c] = [
+      await client.addMemory({ text: 'I like the harbour' }),
+      await client.addMemory({ text: 'I like the old town' }),
+      await client.addMemory({ text: 'I like the market' }),
+    ];
+    const memory = new VibhavaMemory({ client });
+    await memory.load();
+    expect(await memory.removeMany([a!.id, b!.id])).toBe(true);
+    expect(memory.state.memories.map((m) => m.id)).toEqual([c!.id]);
+    expect((await client.listMemories()).memories.map((m) => m.id)).toEqual([c!.id]);
+
+    // The second is refused (it does not exist): the first is gone, the third comes back.
+    const d = await client.addMemory({ text: 'I like the lighthouse' });
+    await memory.load();
+    expect(await memory.removeMany([d!.id, 'mem_missing', c!.id])).toBe(false);
+    expect(memory.state.error).toBeInstanceOf(NotFoundError);
+    expect(memory.state.memories.map((m) => m.id)).toEqual([c!.id]);
+    expect((await client.listMemories()).memories.map((m) => m.id)).toEqual([c!.id]);
+  });
+
   it('reports a list it could not load', async () => {
     const memory = new VibhavaMemory({ client: servers.client({ publishableKey: 'pk_wrong' }) });
     await memory.load();

@@ -106,10 +106,11 @@ export function createApp(deps: AppDeps) {
     metrics.requestDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
   });
   app.notFound(notFoundHandler);
+  // Avatar assets are served to any page (`<img>`), so they answer before the origin check.
+  app.route('/v1/assets', assetRoutes(deps.db));
   app.use('/v1/*', corsForKnownOrigins(isKnownOrigin));
   app.use('/v1/*', limitedBody(deps.maxBodyBytes ?? 64 * 1024));
   app.route('/v1/sessions', sessionRoutes({ ...deps, limits, metrics }));
-  app.route('/v1/assets', assetRoutes(deps.db));
   app.route(
     '/v1/conversations',
     conversationRoutes({

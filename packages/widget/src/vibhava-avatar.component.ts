@@ -1,4 +1,10 @@
-import type { ChatMessage, FeedbackRequest } from '@vibhava/sdk';
+import {
+  developerMessage,
+  visitorMessage,
+  type ChatMessage,
+  type FeedbackRequest,
+  type VibhavaError,
+} from '@vibhava/sdk';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
@@ -12,7 +18,7 @@ import type {
 import { faceStyles, renderFace } from './internal/avatar-face.js';
 import { ChatController } from './internal/chat-controller.js';
 import { emit } from './internal/emit.js';
-import { avatarIcon, closeIcon, sendIcon, stopIcon } from './internal/icons.js';
+import { avatarIcon, closeIcon, newConversationIcon, sendIcon, stopIcon } from './internal/icons.js';
 import { MemoryPanel } from './internal/memory-panel.js';
 import { memoryPanelStyles } from './internal/memory-panel.styles.js';
 import { renderMessage } from './internal/message-view.js';
@@ -29,7 +35,7 @@ let nextInstanceId = 0;
  * @summary Chat with a VibhavaFusion avatar.
  *
  * @fires {CustomEvent<ChatMessage>} vibhava-message - An assistant reply finished streaming (or was stopped), also one written again or after an edit; `detail` is the message.
- * @fires {CustomEvent<{ code: string; message: string }>} vibhava-error - The chat failed; `detail` has the error's `code` and `message`.
+ * @fires {CustomEvent<{ code: string; message: string }>} vibhava-error - The chat failed; `detail` has the error's `code` and the server's `message` (for developers: it names, say, the refused origin and how to allow it). The visitor sees a short message instead (`visitorMessage` of `@vibhava/sdk`), and the console gets the developer's message once per code.
  * @fires {CustomEvent<{ messageId: string; rating: 'up' | 'down'; reason?: string }>} vibhava-feedback - The visitor rated a reply.
  * @fires {CustomEvent<undefined>} vibhava-open - The panel opened.
  * @fires {CustomEvent<undefined>} vibhava-close - The panel closed.
@@ -40,10 +46,12 @@ let nextInstanceId = 0;
  * @csspart header - The panel's header bar.
  * @csspart face - The avatar's face in the header (`role="img"`, `data-emotion` names the expression, `data-speaking` is set while a reply streams).
  * @csspart title - The avatar's name in the header.
+ * @csspart new-conversation - The header button that starts a new conversation (the greeting shows again).
  * @csspart memory-button - The header button that opens "What I remember about you" (`aria-expanded`).
  * @csspart close - The close button in the header.
  * @csspart memory-panel - The panel listing what the avatar remembers about the visitor (shown instead of the messages).
- * @csspart memory-item - One remembered thing: its text, category, date and its Edit / Delete buttons.
+ * @csspart memory-item - One remembered thing: its text, category, date and its Edit / Delete buttons; also a `memory-group`.
+ * @csspart memory-group - One line for the moments remembered from one conversation: it unfolds them (`aria-expanded`), Delete forgets them all.
  * @csspart memory-close - The memory panel's "Back to chat" button.
  * @csspart memory-action - Any other button of the memory panel: Edit, Delete, Save, Cancel, Try again.
  * @csspart memory-pause - The "Pause memory" switch (`role="switch"`, `aria-checked`).
@@ -127,8 +135,13 @@ export class VibhavaAvatar extends LitElement {
             ...(this.identityToken ? { identityToken: this.identityToken } : {}),
           }
         : null,
-    onError: (error) => emit(this, 'vibhava-error', { code: error.code, message: error.message }),
+    onError: (error) => {
+      this.#tellDeveloper(error);
+      emit(this, 'vibhava-error', { code: error.code, message: error.message });
+    },
   });
+  /** Error codes already written to the console: the developer is told once per kind of failure. */
+  readonly #toldDeveloper = new Set<string>();
 
   readonly #ids = `vibhava-${++nextInstanceId}`;
   /** What the visitor has typed so far (not an attribute, so kept out of the public surface). */
@@ -171,6 +184,19 @@ export class VibhavaAvatar extends LitElement {
   /** Stops the reply being streamed; what arrived so far is kept. */
   stop(): void {
     this.#chat.stop();
+  }
+
+  /**
+   * Starts a new conversation: the greeting shows again, the earlier conversation stays on the
+   * server, and what the avatar remembers from it carries over.
+   */
+  async newConversation(): Promise<void> {
+    this.#memoryPanel.open = false;
+    this.#editingMessage = null;
+    this.#askingReasonFor = null;
+    this.requestUpdate();
+    void this.updateComplete.then(() => this.#input?.focus());
+    await this.#chat.newConversation();
   }
 
   get #launcher(): HTMLButtonElement | null {
@@ -248,7 +274,21 @@ export class VibhavaAvatar extends LitElement {
             })}</span
           >
           <h2 class="title" part="title">${this.#title}</h2>
-          ${this.#chat.configured ? this.#memoryPanel.renderOpener() : nothing}
+          ${
+            this.#chat.configured
+              ? html`<button
+                    class="close"
+                    part="new-conversation"
+                    type="button"
+                    aria-label="New conversation"
+                    title="New conversation"
+                    @click=${this.newConversation}
+                  >
+                    ${newConversationIcon}
+                  </button>
+                  ${this.#memoryPanel.renderOpener()}`
+              : nothing
+          }
           <button class="close" part="close" type="button" aria-label="Close chat" @click=${this.hide}>
             ${closeIcon}
           </button>
@@ -266,7 +306,8 @@ export class VibhavaAvatar extends LitElement {
         </div>
         <div class="alert" part="error" role="alert" ?hidden=${memoryOpen}>${this.#errorText()}</div>
         ${
-          this.#editingMessage && !memoryOpen
+          // An unsent message put back into the input is simply sent again: no "editing" note.
+          this.#editingMessage && !memoryOpen && !this.#unsent(this.#editingMessage)
             ? html`<p class="note editing" part="editing">
                 Editing your message
                 <button class="text-button" type="button" @click=${this.#cancelEdit}>Cancel</button>
@@ -389,7 +430,22 @@ export class VibhavaAvatar extends LitElement {
   #errorText(): string {
     if (!this.#chat.configured)
       return this.open ? 'This chat is not configured: set server-url, publishable-key and avatar-id.' : '';
-    return this.#chat.state.error?.message ?? '';
+    const { error } = this.#chat.state;
+    return error ? visitorMessage(error) : '';
+  }
+
+  /** Whether a visitor message is one the server never took ("(not sent)"). */
+  #unsent(messageId: string): boolean {
+    return this.#chat.state.messages.some((m) => m.id === messageId && m.status === 'error');
+  }
+
+  #tellDeveloper(error: VibhavaError): void {
+    if (this.#toldDeveloper.has(error.code)) return;
+    this.#toldDeveloper.add(error.code);
+    // A 4xx other than a rate limit says how the page or the server is set up; the rest comes and goes.
+    const setup = error.status !== undefined && error.status < 500 && error.status !== 429;
+    if (setup) console.error(developerMessage(error));
+    else console.warn(developerMessage(error));
   }
 
   #toggle(): void {
@@ -425,14 +481,33 @@ export class VibhavaAvatar extends LitElement {
   }
 
   async #send(): Promise<void> {
-    const text = this.#draft.trim();
+    const typed = this.#draft;
+    const text = typed.trim();
     if (!text || this.#chat.state.status === 'streaming' || !this.#chat.configured) return;
     const editing = this.#editingMessage;
+    const before = new Set(this.#chat.state.messages.map((m) => m.id));
     this.#draft = '';
     this.#editingMessage = null;
     this.requestUpdate();
     const reply = editing ? await this.#chat.editLastMessage(text) : await this.#chat.send(text);
     if (reply) emit(this, 'vibhava-message', reply);
+    else this.#keepUnsent(typed, editing, before);
+  }
+
+  /**
+   * After a send that failed before any reply began (the server refused it, or could not be
+   * reached), the text goes back into the input, so nothing typed is lost; sending it again
+   * replaces the "(not sent)" message instead of adding another.
+   */
+  #keepUnsent(typed: string, editing: string | null, before: ReadonlySet<string>): void {
+    const { messages, error } = this.#chat.state;
+    const replyBegan = messages.some((m) => m.role === 'assistant' && !before.has(m.id));
+    // Stopped by the visitor, answered after all, or they already typed something new.
+    if (!error || replyBegan || this.#draft) return;
+    const unsent = messages.findLast((m) => m.role === 'user' && m.status === 'error');
+    this.#draft = typed;
+    this.#editingMessage = editing && messages.some((m) => m.id === editing) ? editing : (unsent?.id ?? null);
+    this.requestUpdate();
   }
 }
 

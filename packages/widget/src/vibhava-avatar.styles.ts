@@ -230,6 +230,12 @@ export const styles = css`
     font-size: 0.85em;
   }
 
+  /* "(not sent)" sits on the accent: the muted grey would not be readable there. */
+  .message.user .note {
+    color: inherit;
+    font-style: italic;
+  }
+
   .feedback {
     display: flex;
     flex-wrap: wrap;

@@ -16,7 +16,19 @@ export interface TestServerConfig {
   publishableKey: string;
   avatarId: string;
   /** A second server whose upstream replies predictably (`feel:<emotion> …` picks the expression). */
-  scripted: Omit<TestServerConfig, 'scripted'>;
+  scripted: ServerConfig;
+  /** A server whose keys allow no origin of the test page. */
+  refused: ServerConfig;
+}
+
+export type ServerConfig = Omit<TestServerConfig, 'scripted' | 'refused'>;
+
+/** How many requests the `refused` server answered, by HTTP method (from its own metrics). */
+export async function refusedServerRequests(): Promise<Record<string, number>> {
+  return (await (await fetch('/__vibhava_refused_requests.json', { cache: 'no-store' })).json()) as Record<
+    string,
+    number
+  >;
 }
 
 /** The real servers started by web-test-runner.config.mjs. */
@@ -59,10 +71,7 @@ export function bubbles(element: VibhavaAvatar, role: 'user' | 'assistant'): HTM
   return [...(element.shadowRoot?.querySelectorAll<HTMLElement>(`[part~="message-${role}"]`) ?? [])];
 }
 
-export function mount(
-  config: Omit<TestServerConfig, 'scripted'>,
-  publishableKey = config.publishableKey,
-): Promise<VibhavaAvatar> {
+export function mount(config: ServerConfig, publishableKey = config.publishableKey): Promise<VibhavaAvatar> {
   return fixture<VibhavaAvatar>(
     html`<vibhava-avatar
       server-url=${config.serverUrl}

@@ -1,6 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { createVibhavaClient, type VibhavaClient } from '@vibhava/sdk';
+import { createVibhavaClient, visitorMessage, type VibhavaClient } from '@vibhava/sdk';
 import '../src/define.js';
 import type { VibhavaAvatar } from '../src/index.js';
 import { expectAccessible, mount, openPanel, part, serverConfig, type TestServerConfig } from './helpers.js';
@@ -176,6 +176,57 @@ describe('<vibhava-avatar> memory panel', () => {
     await expectAccessible(element);
   });
 
+  it('lists facts first and folds each conversation’s moments into one line', async () => {
+    await client.addMemory({ text: 'I am allergic to walnuts', category: 'health' });
+    const conversation = await client.createConversation();
+    for (const words of ['What time do you open on Sunday?', 'Do you bake rye bread?']) {
+      for await (const streamed of client.sendMessage(conversation.id, words)) void streamed;
+    }
+    // Moments are kept after each reply, in the background.
+    const moments = async () =>
+      (await client.listMemories()).memories.filter((m) => m.conversationId === conversation.id);
+    await waitUntil(async () => (await moments()).length === 2, 'both moments are kept', { timeout: 15_000 });
+    const first = (await moments()).map((m) => m.createdAt).sort()[0]!;
+    const day = new Date(first).toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+    const label = `From our conversation on ${day}: 2 moments`;
+
+    const element = await mount(config);
+    await openPanel(element);
+    part(element, 'memory-button').click();
+    await waitUntil(() => item(element, 'I am allergic to walnuts') && item(element, label), 'the list');
+    const panel = part(element, 'memory-panel');
+    // Not the transcripts: the visitor's words stay folded away.
+    expect(panel.textContent).to.not.contain('What time do you open on Sunday?');
+    expect(panel.textContent).to.not.contain('You said:');
+    const group = item(element, label)!;
+    expect(group.getAttribute('part')).to.contain('memory-group');
+    expect(items(element).indexOf(item(element, 'I am allergic to walnuts')!)).to.be.lessThan(
+      items(element).indexOf(group),
+    );
+    await expectAccessible(element);
+
+    // It unfolds into its moments, one line each.
+    const fold = group.querySelector<HTMLButtonElement>('button[aria-expanded]')!;
+    expect(fold.textContent?.trim()).to.equal(label);
+    expect(fold.getAttribute('aria-expanded')).to.equal('false');
+    fold.focus();
+    await sendKeys({ press: 'Enter' });
+    await element.updateComplete;
+    expect(fold.getAttribute('aria-expanded')).to.equal('true');
+    const list = element.shadowRoot!.getElementById(fold.getAttribute('aria-controls')!)!;
+    expect(list.querySelectorAll('li')).to.have.length(2);
+    expect(list.textContent).to.contain('What time do you open on Sunday?');
+    expect(list.textContent).to.contain('Do you bake rye bread?');
+    await expectAccessible(element);
+
+    // Delete forgets them together; the fact stays.
+    button(group, 'Delete').click();
+    await waitUntil(() => !item(element, label), 'the moments leave the list');
+    expect(announced(element)).to.equal('Those moments are forgotten.');
+    expect(await moments()).to.deep.equal([]);
+    expect(await storedTexts(client)).to.include('I am allergic to walnuts');
+  });
+
   it('shows the server’s error when a change is refused', async () => {
     const memory = await client.addMemory({ text: 'I am learning Japanese' });
     const element = await mount(config);
@@ -188,14 +239,18 @@ describe('<vibhava-avatar> memory panel', () => {
 
     // Deleted elsewhere (another tab) while being edited here.
     await client.deleteMemory(memory.id);
-    const refusal = await client.updateMemory(memory.id, { text: 'x' }).catch((error: Error) => error.message);
+    const refusal = await client.updateMemory(memory.id, { text: 'x' }).catch((error: unknown) => error);
     edited().querySelector('textarea')!.select();
     await sendKeys({ type: 'I am learning Korean' });
     button(edited(), 'Save').click();
     const alert = part(element, 'memory-error');
     await waitUntil(() => alert.textContent?.trim() !== '', 'the error shows');
     expect(alert.getAttribute('role')).to.equal('alert');
-    expect(alert.textContent?.trim()).to.equal(refusal);
+    // In the visitor's words, not the server's.
+    expect(alert.textContent?.trim()).to.equal(visitorMessage(refusal));
+    expect(alert.textContent?.trim()).to.equal(
+      'That could not be found. It may have been deleted; please reload the page.',
+    );
     // The edit stays open, so nothing typed is lost.
     expect(edited().querySelector('textarea')?.value).to.equal('I am learning Korean');
   });

@@ -253,7 +253,10 @@ describe('<vibhava-avatar>', () => {
     await element.updateComplete;
     const alert = part(element, 'error');
     expect(alert.getAttribute('role')).to.equal('alert');
-    expect(alert.textContent?.trim()).to.equal(event.detail.message);
+    // The visitor reads what they can do; the event keeps the server's words for the developer.
+    expect(alert.textContent?.trim()).to.equal('This chat is not set up correctly. Please let the site owner know.');
+    expect(event.detail.code).to.equal('invalid_publishable_key');
+    expect(event.detail.message).to.equal('The publishable key is unknown or has been revoked.');
     await expectAccessible(element);
   });
 

@@ -15,6 +15,7 @@ import {
   type SearchOptions,
   type SearchQuery,
 } from './memory-search.js';
+import { withConversations } from './memory-conversations.js';
 import { MemoryStore, readableScopes, type MemoryScope, type NewMemory, type StoredMemory } from './memory-store.js';
 import { EMPTY_PREFERENCES } from './preference-learner.js';
 import { PreferenceService } from './preference-service.js';
@@ -226,7 +227,7 @@ export class MemoryService {
 
   async list(scope: MemoryScope): Promise<{ memories: Memory[]; paused: boolean }> {
     const [memories, state] = await Promise.all([this.store.list(scope), this.store.state(scope)]);
-    return { memories: memories.map(publicMemory), paused: state.paused };
+    return { memories: await withConversations(this.#options.db, memories.map(publicMemory)), paused: state.paused };
   }
 
   /** A memory the visitor (or, for tenant knowledge, an admin) wrote. */

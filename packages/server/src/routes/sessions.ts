@@ -7,7 +7,7 @@ import { publicAvatarView } from '../avatars/public-avatar.js';
 import { avatars, publishableKeys, tenants } from '../db/schema.js';
 import { IdentityVerifier } from '../auth/identity-token.js';
 import { VisitorDirectory } from '../visitors/visitor-directory.js';
-import { ApiError, notFound } from '../http/api-error.js';
+import { ApiError, forbiddenOrigin, notFound } from '../http/api-error.js';
 import type { AppEnv } from '../http/env.js';
 import type { RouteDoc } from '../http/openapi.js';
 import { validate } from '../http/validate.js';
@@ -64,9 +64,7 @@ export function sessionRoutes(deps: {
     const origin = c.req.header('origin');
     if (!origin)
       throw new ApiError(403, 'forbidden_origin', 'An Origin header is required to start a visitor session.');
-    if (!key.allowedOrigins.includes(origin)) {
-      throw new ApiError(403, 'forbidden_origin', `The origin ${origin} is not allowed for this publishable key.`);
-    }
+    if (!key.allowedOrigins.includes(origin)) throw forbiddenOrigin(origin, 'key');
     const avatar = await db.query.avatars.findFirst({
       where: and(eq(avatars.id, body.avatarId), eq(avatars.tenantId, key.tenantId)),
     });

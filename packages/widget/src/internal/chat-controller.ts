@@ -94,6 +94,11 @@ export class ChatController implements ReactiveController {
     this.#chat?.stop();
   }
 
+  /** Starts a new conversation (see `VibhavaChat.newConversation`). */
+  async newConversation(): Promise<void> {
+    await this.#chat?.newConversation();
+  }
+
   /** Writes the last reply again (see `VibhavaChat.regenerate`). */
   async regenerate(): Promise<ChatMessage | null> {
     return (await this.#chat?.regenerate()) ?? null;

@@ -43,3 +43,8 @@ export const regenerateIcon = svg`<svg viewBox="0 0 24 24" width="16" height="16
 export const editIcon = svg`<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
   <path d="M4 20h4L19 9l-4-4L4 16zM13 7l4 4" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
 </svg>`;
+
+/** The header's "New conversation" button: a speech bubble with a plus. */
+export const newConversationIcon = svg`<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+  <path d="M4 5h16v11H10l-5 4v-4H4zM12 7.5v6M9 10.5h6" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
+</svg>`;

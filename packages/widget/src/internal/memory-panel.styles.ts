@@ -46,6 +46,37 @@ export const memoryPanelStyles = css`
     overflow-wrap: anywhere;
   }
 
+  .fold {
+    padding: 0;
+    border: none;
+    background: none;
+    color: inherit;
+    font: inherit;
+    text-align: start;
+    text-decoration: underline dotted;
+  }
+
+  .fold::before {
+    content: '▸ ' / '';
+  }
+
+  .fold[aria-expanded='true']::before {
+    content: '▾ ' / '';
+  }
+
+  .moments {
+    margin: 4px 0;
+    padding-inline-start: 16px;
+    color: var(--_muted);
+    font-size: 0.9em;
+  }
+
+  .moments li {
+    overflow: hidden;
+    white-space: nowrap;
+    text-overflow: ellipsis;
+  }
+
   .category {
     text-transform: capitalize;
   }

@@ -1,6 +1,7 @@
-import type { Memory, VibhavaMemory } from '@vibhava/sdk';
+import { visitorMessage, type Memory, type VibhavaMemory } from '@vibhava/sdk';
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { memoryIcon } from './icons.js';
+import { groupMemories, type MomentGroup } from './memory-groups.js';
 
 export interface MemoryPanelOptions {
   /** Prefix of the ids this panel renders (unique per widget instance). */
@@ -32,9 +33,10 @@ function textButton(label: string, click: () => unknown, options: ButtonOptions 
 }
 
 /**
- * The visitor's view of memory, inside the chat panel: what the avatar remembers (edit, delete),
- * the pause switch and "Forget everything" (confirmed in place). Only rendered while open. Focus
- * moves into it on open; Escape backs out of an edit or the confirmation, then closes it.
+ * The visitor's view of memory, inside the chat panel: what the avatar remembers (facts to edit or
+ * delete, then one folded line per conversation for its moments), the pause switch and "Forget
+ * everything" (confirmed in place). Only rendered while open. Focus moves into it on open; Escape
+ * backs out of an edit or the confirmation, then closes it.
  */
 export class MemoryPanel {
   open = false;
@@ -43,6 +45,8 @@ export class MemoryPanel {
   #editing: string | null = null;
   #editDraft = '';
   #confirming = false;
+  /** The conversations whose moments are unfolded. */
+  readonly #unfolded = new Set<string>();
   /** The polite live region's text: what the last change did. */
   #announcement = '';
 
@@ -100,9 +104,7 @@ export class MemoryPanel {
           ? html`<p class="note">Loading…</p>`
           : memories.length === 0
             ? html`<p class="note">I don't remember anything about you yet.</p>`
-            : html`<ul class="memory-list">
-                ${memories.map((m) => this.#renderItem(memory, m))}
-              </ul>`;
+            : this.#renderList(memory, memories);
     return html`<section
       class="memory"
       part="memory-panel"
@@ -127,10 +129,50 @@ export class MemoryPanel {
         Pause memory
       </button>
       <p class="note" id="${id}-pause-note">While paused I remember nothing new and use nothing I remember.</p>
-      <p class="alert" part="memory-error" role="alert">${error?.message ?? ''}</p>
+      <p class="alert" part="memory-error" role="alert">${error ? visitorMessage(error) : ''}</p>
       ${list} ${status === 'ready' && memories.length > 0 ? this.#renderForget(memory) : nothing}
       <p class="visually-hidden" role="status">${this.#announcement}</p>
     </section>`;
+  }
+
+  #renderList(memory: VibhavaMemory, memories: readonly Memory[]): TemplateResult {
+    const { facts, groups } = groupMemories(memories);
+    return html`<ul class="memory-list">
+      ${facts.map((m) => this.#renderItem(memory, m))} ${groups.map((g) => this.#renderGroup(memory, g))}
+    </ul>`;
+  }
+
+  /** A conversation's moments: one line that unfolds them (each clipped to a line), deleted together. */
+  #renderGroup(memory: VibhavaMemory, group: MomentGroup): TemplateResult {
+    const id = `${this.id}-${group.key}`;
+    const unfolded = this.#unfolded.has(group.key);
+    const toggle = () => {
+      if (!this.#unfolded.delete(group.key)) this.#unfolded.add(group.key);
+      this.#host.requestUpdate();
+    };
+    return html`<li class="memory-item" part="memory-item memory-group">
+      <p>
+        <button
+          class="fold"
+          id=${id}
+          part="memory-action"
+          type="button"
+          aria-expanded=${unfolded ? 'true' : 'false'}
+          aria-controls=${unfolded ? `${id}-moments` : nothing}
+          @click=${toggle}
+        >
+          ${group.label}
+        </button>
+      </p>
+      ${
+        unfolded
+          ? html`<ul class="moments" id="${id}-moments">
+              ${group.moments.map((m) => html`<li>${m.text}</li>`)}
+            </ul>`
+          : nothing
+      }
+      ${textButton('Delete', () => this.#remove(memory, group.moments, 'Those moments are forgotten.'), { describedBy: id })}
+    </li>`;
   }
 
   #renderItem(memory: VibhavaMemory, item: Memory): TemplateResult {
@@ -162,7 +204,7 @@ export class MemoryPanel {
       ${
         item.scope === 'visitor'
           ? html`${textButton('Edit', () => this.#edit(item), { id: `${textId}-edit`, describedBy: textId })}
-            ${textButton('Delete', () => this.#remove(memory, item), { describedBy: textId })}`
+            ${textButton('Delete', () => this.#remove(memory, [item], 'Memory deleted.'), { describedBy: textId })}`
           : nothing
       }
     </li>`;
@@ -210,9 +252,9 @@ export class MemoryPanel {
     }
   }
 
-  async #remove(memory: VibhavaMemory, item: Memory): Promise<void> {
-    if (await memory.remove(item.id)) {
-      this.#announce('Memory deleted.');
+  async #remove(memory: VibhavaMemory, items: readonly Memory[], announcement: string): Promise<void> {
+    if (await memory.removeMany(items.map((m) => m.id))) {
+      this.#announce(announcement);
       this.#focus('title');
     }
   }

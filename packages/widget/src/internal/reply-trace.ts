@@ -1,4 +1,4 @@
-import type { ContextTrace } from '@vibhava/sdk';
+import { visitorMessage, type ContextTrace } from '@vibhava/sdk';
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 
 const PREFERENCE_LABELS: Record<string, string> = {
@@ -33,7 +33,7 @@ export function renderTrace(id: string, view: TraceView): TemplateResult {
           </ul>`
       : nothing;
   let body: unknown;
-  if (view.error) body = html`<p>Could not load the details: ${view.error}</p>`;
+  if (view.error) body = html`<p>Could not load the details. ${view.error}</p>`;
   else if (trace === undefined) body = html`<p>Loading…</p>`;
   else if (trace === null) body = html`<p>No details were kept for this reply.</p>`;
   else {
@@ -90,7 +90,7 @@ export class TraceDisclosures {
     this.#open.add(messageId);
     this.#errors.delete(messageId);
     this.#load(messageId).catch((error: unknown) => {
-      this.#errors.set(messageId, error instanceof Error ? error.message : String(error));
+      this.#errors.set(messageId, visitorMessage(error));
       this.#host.requestUpdate();
     });
   }
