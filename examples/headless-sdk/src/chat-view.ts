@@ -4,6 +4,7 @@ import { describeError } from './describe-error.js';
 /** The page's elements the views write into. */
 export interface ChatElements {
   avatarName: HTMLElement;
+  greeting: HTMLElement;
   status: HTMLElement;
   emotion: HTMLElement;
   messages: HTMLOListElement;
@@ -16,6 +17,7 @@ export interface ChatElements {
 /** Writes one chat state into the page. Text goes in as text (`textContent`), never as HTML. */
 export function renderChat(state: ChatState, elements: ChatElements): void {
   elements.avatarName.textContent = state.avatar ? `Chat with ${state.avatar.name}` : 'Chat';
+  elements.greeting.textContent = state.avatar?.greeting ?? '';
   elements.status.textContent = state.status;
   elements.status.dataset['status'] = state.status;
   elements.emotion.textContent = state.avatarEmotion;

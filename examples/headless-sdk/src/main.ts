@@ -9,6 +9,7 @@ function element<T extends HTMLElement>(id: string): T {
 
 const elements: ChatElements = {
   avatarName: element('avatar-name'),
+  greeting: element('greeting'),
   status: element('status'),
   emotion: element('emotion'),
   messages: element('messages'),

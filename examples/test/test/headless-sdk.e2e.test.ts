@@ -43,6 +43,7 @@ async function send(text: string): Promise<void> {
 describe('the headless SDK example', () => {
   it('shows who it talks to once connected', async () => {
     expect(await page.$eval('#avatar-name', (h) => h.textContent)).toMatch(/^Chat with \S/);
+    expect(await page.$eval('#greeting', (p) => p.textContent)).not.toBe('');
     expect(await page.$eval('#error', (e) => (e as HTMLElement).hidden)).toBe(true);
   });
 
