@@ -28,26 +28,26 @@ export function createSite(config: SiteConfig): Server {
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://site.invalid').pathname;
-    const route = `${request.method} ${path}`;
-    if (route === 'GET /') {
+    const endpoint = `${request.method} ${path}`;
+    if (endpoint === 'GET /') {
       const html = renderPage(signIns.userOf(request), config.vibhava);
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
-    } else if (route === 'GET /identity-token') {
+    } else if (endpoint === 'GET /identity-token') {
       const user = signIns.userOf(request);
       if (!user) throw new HttpError(401, 'unauthorized', 'Sign in first: identity tokens are for signed-in users.');
       const token = await mintIdentityToken(user, config.identity);
       sendJson(response, 200, { token, expiresInSeconds: config.identity.ttlSeconds });
-    } else if (route === 'POST /sign-in') {
+    } else if (endpoint === 'POST /sign-in') {
       const name = new URLSearchParams(await readForm(request)).get('name')?.trim();
       if (!name) throw new HttpError(400, 'invalid_request', 'Send a name to sign in with.');
       redirectHome(response, signIns.signIn(name));
-    } else if (route === 'POST /sign-out') {
+    } else if (endpoint === 'POST /sign-out') {
       redirectHome(response, signIns.signOut(request));
-    } else if (route === 'GET /widget/vibhava-avatar.min.js') {
+    } else if (endpoint === 'GET /widget/vibhava-avatar.min.js') {
       const script = await readFile(widgetScript);
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script);
     } else {
-      throw new HttpError(404, 'not_found', `Nothing at ${route}.`);
+      throw new HttpError(404, 'not_found', `Nothing at ${endpoint}.`);
     }
   }
 
