@@ -101,6 +101,8 @@ export interface RunningServer {
   model: ChatModel;
   ledger: UsageLedger;
   demo: DemoData | undefined;
+  /** Resolves once the background work queued so far (remembering turns) is done. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -227,6 +229,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     model,
     ledger,
     demo,
+    settled: () => memory.idle(),
     async close() {
       await new Promise<void>((done) => {
         server.close(() => done());

@@ -1,5 +1,6 @@
 import type { EkmanEmotion, Emotion, EmotionLabel } from '@vibhava/protocol';
 import type { EmotionDetector } from '../emotion/index.js';
+import { looksLikeJoke } from './turn-intent.js';
 
 /**
  * The avatar's face for a reply written in plain text (small models, and servers without
@@ -32,9 +33,11 @@ const HOSTILE: readonly EkmanEmotion[] = ['anger', 'disgust'];
 
 /** The face that answers the visitor's message, before the reply is written. */
 export function expressionForVisitor(
+  message: string,
   emotion: Emotion | undefined,
   settings: ExpressionSettings = DEFAULT_EXPRESSION_SETTINGS,
 ): EkmanEmotion {
+  if (looksLikeJoke(message)) return 'joy';
   if (!emotion || emotion.intensity < settings.visitorAt) return 'neutral';
   const label = emotion.label as EmotionLabel;
   return EMPATHY.find(([, labels]) => labels.includes(label))?.[0] ?? 'neutral';

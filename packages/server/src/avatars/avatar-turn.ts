@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Emotion } from '@vibhava/protocol';
 import { renderSystemMessage, type AvatarProfile, type SystemMessageContext } from '../persona/index.js';
 import type { PromptStyle } from '../providers/chat-model.js';
@@ -25,6 +26,8 @@ export interface TurnInput {
   constantLore?: string;
   /** The answering model's `promptStyle`: `compact` gets the built-in template for small models. */
   style?: PromptStyle;
+  /** The site's knowledge, whole (small sites): part of the stable system message. */
+  knowledge?: readonly string[] | undefined;
   log?: (message: string, error: unknown) => void;
 }
 
@@ -53,6 +56,7 @@ export function composeTurn(input: TurnInput): TurnPrompt {
     tone: input.tone ?? '',
     lorebook: input.lorebook ?? '',
   };
+  const knowledge = (input.knowledge ?? []).map((fact) => `- ${fact.replace(/\s+/g, ' ').trim()}`).join('\n');
   const base: SystemMessageContext = {
     visitor: {
       ...(input.visitor.name ? { name: input.visitor.name } : {}),
@@ -71,21 +75,31 @@ export function composeTurn(input: TurnInput): TurnPrompt {
     // The author placed the per-turn slots themselves: render it all each turn.
     const lorebook = [input.constantLore, dynamic.lorebook].filter(Boolean).join('\n\n');
     return {
-      system: renderSystemMessage(input.profile, { ...base, ...dynamic, lorebook, now }, options),
+      system: renderSystemMessage(input.profile, { ...base, ...dynamic, lorebook, knowledge, now }, options),
       turnNote: '',
     };
   }
   const day = dayKey(now, input.timeZone);
-  const key = `${input.avatarKey}\u0000${style}\u0000${day}\u0000${JSON.stringify(base.visitor)}\u0000${input.timeZone}`;
+  const key = [input.avatarKey, style, day, JSON.stringify(base.visitor), input.timeZone, digest(knowledge)].join(
+    '\u0000',
+  );
   let system = systemCache.get(key);
   if (system === undefined) {
-    system = renderSystemMessage(input.profile, { ...base, now, lorebook: input.constantLore ?? '' }, options);
+    system = renderSystemMessage(
+      input.profile,
+      { ...base, now, lorebook: input.constantLore ?? '', knowledge },
+      options,
+    );
     if (systemCache.size >= SYSTEM_CACHE_SIZE) systemCache.delete(systemCache.keys().next().value!);
     systemCache.set(key, system);
   }
   // A small model gets no time, emotion or tone notes: the caller adds one line of guidance.
   const note = style === 'compact' ? (dynamic.lorebook ?? '') : turnNote(now, input.timeZone, dynamic);
   return { system, turnNote: note };
+}
+
+function digest(text: string): string {
+  return text ? createHash('sha256').update(text).digest('base64url') : '';
 }
 
 function turnNote(now: Date, timeZone: string, slots: { emotion?: string; tone?: string; lorebook?: string }): string {

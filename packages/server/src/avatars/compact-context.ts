@@ -34,6 +34,8 @@ export interface CompactContextInput {
   intent: TurnIntent;
   /** The site's knowledge found for the message, best first, with similarities. */
   knowledge: readonly RetrievedMemory[];
+  /** Whether the system message already holds all of the knowledge (a small site). */
+  wholeKnowledge: boolean;
   /** The site's contact details (a knowledge entry), offered when nothing answers a question. */
   contact?: RetrievedMemory | undefined;
   /** The visitor's memories found for the message, best first. */
@@ -47,7 +49,10 @@ export interface CompactContextInput {
 }
 
 export interface CompactContext {
+  /** The knowledge to send with the message (none when the system message holds it all). */
   knowledge: ContextMemory[];
+  /** The knowledge that bears on the message, for the reply's trace. */
+  relevant: ContextMemory[];
   memories: ContextMemory[];
   /** The guidance line for the turn note ('' for none). */
   guidance: string;
@@ -57,19 +62,19 @@ export interface CompactContext {
 export function compactContext(input: CompactContextInput): CompactContext {
   const settings = input.settings ?? DEFAULT_COMPACT_SETTINGS;
   const factAt = input.intent === 'question' ? settings.questionFactAt : settings.otherFactAt;
-  const knowledge = input.knowledge
+  const relevant = input.knowledge
     .filter((entry) => (entry.similarity ?? 0) >= factAt)
     .slice(0, settings.maxFacts)
     .map(asContext);
-  const offerContact = input.intent === 'question' && knowledge.length === 0 && input.contact !== undefined;
+  const knowledge = input.wholeKnowledge ? [] : [...relevant];
+  const offerContact =
+    !input.wholeKnowledge && input.intent === 'question' && knowledge.length === 0 && input.contact !== undefined;
   if (offerContact) knowledge.push(asContext(input.contact!));
   const visitor =
     input.intent === 'about-me' && input.aboutVisitor
       ? input.aboutVisitor.filter((m) => m.kind === 'fact')
       : input.memories.filter((m) =>
-          m.kind === 'fact'
-            ? (m.similarity ?? 0) >= settings.visitorFactAt
-            : (m.similarity ?? 0) >= settings.episodeAt,
+          m.kind === 'fact' ? (m.similarity ?? 0) >= settings.visitorFactAt : (m.similarity ?? 0) >= settings.episodeAt,
         );
   const memories = visitor.slice(0, settings.maxVisitorFacts).map((memory) => ({
     ...asContext(memory),
@@ -77,10 +82,11 @@ export function compactContext(input: CompactContextInput): CompactContext {
   }));
   return {
     knowledge,
+    relevant,
     memories,
     guidance: compactGuidance({
       intent: input.intent,
-      facts: knowledge.length > 0 && !offerContact,
+      facts: input.wholeKnowledge ? 'whole' : knowledge.length > 0 && !offerContact,
       knowsVisitor: memories.length > 0 || input.visitorSpoke,
       contact: offerContact,
     }),

@@ -5,16 +5,7 @@ import type { Emotion, EmotionLabel } from '@vibhava/protocol';
  * answers far better when told in one line what kind of reply fits (a 0.5B model congratulates a
  * visitor on a bereavement when it has to work that out alone).
  */
-export type TurnIntent =
-  | 'about-me'
-  | 'question'
-  | 'glad'
-  | 'joke'
-  | 'sad'
-  | 'upset'
-  | 'worried'
-  | 'surprised'
-  | 'chat';
+export type TurnIntent = 'about-me' | 'question' | 'glad' | 'joke' | 'sad' | 'upset' | 'worried' | 'surprised' | 'chat';
 
 /** Fine emotion labels (GoEmotions) by the kind of reply they call for. */
 const FEELINGS: ReadonlyArray<[TurnIntent, readonly EmotionLabel[]]> = [
@@ -33,12 +24,27 @@ const QUESTION_START =
   /^(?:what|when|where|which|who|whom|whose|why|how|can|could|would|will|do|does|did|is|are|was|were|have|has|should|shall|may|might|any)\b/i;
 
 /**
+ * A joke in the forms visitors tell them: a riddle answered in the same message ("Why did the
+ * baker go to therapy? He kneaded it."), a knock-knock joke, or one they laugh at themselves.
+ * The emotion classifier reads most of these as neutral.
+ */
+const RIDDLE =
+  /^(?:why (?:did|does|do|don't|doesn't|can't|couldn't|was the|is the|are the|were the)|what do you call|what did the|what does the|what's the difference|how do you (?:make|catch|get|fix)|how does an? |where do)\b[^?]{4,}\?\s*(?:because\b|it\b|he\b|she\b|they\b|a\b|an\b|the\b|to\b|\p{Lu})[^?]{2,}$/iu;
+const LAUGHTER = /\b(?:knock,? knock|(?:ha){2,}|lol|lmao|rofl)\b|😂|🤣|😆/i;
+
+export function looksLikeJoke(message: string): boolean {
+  const text = message.trim();
+  return RIDDLE.test(text) || (LAUGHTER.test(text) && !/\?\s*$/.test(text));
+}
+
+/**
  * The intent of a visitor's message. A clear feeling (detected at `feelingAt` intensity or more)
  * wins over the form of the message, except a question about what the avatar knows of them.
  */
 export function turnIntent(message: string, emotion: Emotion | undefined, feelingAt = 0.5): TurnIntent {
   const text = message.trim();
   if (ABOUT_ME.test(text)) return 'about-me';
+  if (looksLikeJoke(text)) return 'joke';
   if (emotion && emotion.intensity >= feelingAt) {
     const label = emotion.label as EmotionLabel;
     const feeling = FEELINGS.find(([, labels]) => labels.includes(label))?.[0];
@@ -50,8 +56,8 @@ export function turnIntent(message: string, emotion: Emotion | undefined, feelin
 
 export interface CompactGuidance {
   intent: TurnIntent;
-  /** Whether facts from the site's knowledge came with this message. */
-  facts: boolean;
+  /** Whether facts from the site's knowledge came with this message (`whole`: all of them are in the system message). */
+  facts: boolean | 'whole';
   /** Whether anything is known about the visitor (from earlier or this conversation). */
   knowsVisitor: boolean;
   /** Whether the site's contact details came with it (shown when no fact answers a question). */
@@ -79,6 +85,9 @@ export function compactGuidance({ intent, facts, knowsVisitor, contact }: Compac
   }
   const feeling = FEELING_GUIDANCE[intent];
   if (feeling) return feeling;
+  if (intent === 'question' && facts === 'whole') {
+    return "If the facts about the website don't answer this, say you're not sure and how to contact them; don't guess.";
+  }
   if (intent === 'question' && !facts) {
     return contact
       ? "If this is about the website, no fact answers it: say you're not sure, and say how to contact them."

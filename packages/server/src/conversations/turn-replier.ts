@@ -16,7 +16,6 @@ import {
 } from '../context/index.js';
 import type { VisitorClaims } from '../auth/visitor-token.js';
 import type { Database } from '../db/database.js';
-import type { EmbeddingEmotionClassifier } from '../emotion/embedding-emotion-classifier.js';
 import { loadEmotionClassifier } from '../emotion/emotion-classifier.js';
 import type { EmotionDetector } from '../emotion/index.js';
 import { ApiError, notFound } from '../http/api-error.js';
@@ -58,6 +57,11 @@ const LORE_WINDOW = 20;
 const MEMORY_RESULTS = 8;
 /** Entries of the site's knowledge retrieved per turn. */
 const KNOWLEDGE_RESULTS = 4;
+/**
+ * A small model gets a site's knowledge whole, in its system message, up to this many entries
+ * (about 800 tokens): read once into its cache, it spares every question a retrieval miss.
+ */
+const WHOLE_KNOWLEDGE = 40;
 /** Tokens a reply may take; a small model's replies are kept short (it loops when it runs on). */
 const MAX_OUTPUT_TOKENS: Record<PromptStyle, number> = { full: 1024, compact: 256 };
 /** What finds the site's contact details among its knowledge. */
@@ -125,16 +129,22 @@ export function createTurnReplier(deps: TurnReplierDeps) {
     // A new conversation begins on the avatar's current version.
     const profile = await profiles.forConversation(avatar, avatar.version);
     const who = await visitorDirectory.profile(visitor.visitorId);
+    const style = deps.model.promptStyle ?? 'full';
     const prompt = composeTurn({
       avatarKey: `${avatar.id}@${avatar.version}`,
       profile,
       visitor: { verified: who.verified, ...(who.name ? { name: who.name } : {}) },
       timeZone: await quotas.tenantTimeZone(visitor.tenantId),
       constantLore: loreForTurn(profile, []).constant,
-      style: deps.model.promptStyle ?? 'full',
+      style,
+      knowledge:
+        style === 'compact' ? await deps.memory.wholeKnowledge(visitorScope(visitor), WHOLE_KNOWLEDGE) : undefined,
       log: deps.log,
     });
-    await deps.model.prepare({ messages: [{ role: 'system', content: prompt.system }], conversationKey: conversation.id });
+    await deps.model.prepare({
+      messages: [{ role: 'system', content: prompt.system }],
+      conversationKey: conversation.id,
+    });
   }
 
   /**
@@ -172,11 +182,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
     const profile = await profiles.forConversation(avatar, conversation.avatarVersion);
     const vector = await embedding;
     const detector = await emotions;
-    const detected = detector
-      ? vector && isEmbeddingDetector(detector)
-        ? detector.classifyEmbedded(content, vector)
-        : await detector.classify(content)
-      : undefined;
+    const detected = detector ? await detector.classifyMessage(content, vector) : undefined;
     const visitorEmotion = detected
       ? { label: detected.label, ekman: detected.ekman, intensity: detected.intensity }
       : undefined;
@@ -193,20 +199,6 @@ export function createTurnReplier(deps: TurnReplierDeps) {
       previous: { ...NEUTRAL_TONE, ...(conversation.toneState as Partial<ToneState> | null) },
     });
     const style = deps.model.promptStyle ?? 'full';
-    const lore = loreForTurn(profile, [...history.slice(-LORE_WINDOW).map((m) => m.content), content]);
-    const who = await visitorDirectory.profile(visitor.visitorId);
-    const prompt = composeTurn({
-      avatarKey: `${avatar.id}@${conversation.avatarVersion ?? avatar.version}`,
-      profile,
-      visitor: { verified: who.verified, ...(who.name ? { name: who.name } : {}) },
-      timeZone: await quotas.tenantTimeZone(visitor.tenantId),
-      visitorEmotion,
-      tone: tone.hint,
-      lorebook: lore.triggered,
-      constantLore: lore.constant,
-      style,
-      log: deps.log,
-    });
     // The query is the message with the turns before it, so "and what about her?" still finds her.
     const recall = await deps.memory.contextFor(
       scope,
@@ -219,8 +211,27 @@ export function createTurnReplier(deps: TurnReplierDeps) {
         vector,
       },
       // Extra results make up for those the verbatim history already holds.
-      { k: MEMORY_RESULTS + 4, knowledge: KNOWLEDGE_RESULTS },
+      {
+        k: MEMORY_RESULTS + 4,
+        knowledge: KNOWLEDGE_RESULTS,
+        ...(style === 'compact' ? { wholeKnowledgeUpTo: WHOLE_KNOWLEDGE } : {}),
+      },
     );
+    const lore = loreForTurn(profile, [...history.slice(-LORE_WINDOW).map((m) => m.content), content]);
+    const who = await visitorDirectory.profile(visitor.visitorId);
+    const prompt = composeTurn({
+      avatarKey: `${avatar.id}@${conversation.avatarVersion ?? avatar.version}`,
+      profile,
+      visitor: { verified: who.verified, ...(who.name ? { name: who.name } : {}) },
+      timeZone: await quotas.tenantTimeZone(visitor.tenantId),
+      visitorEmotion,
+      tone: tone.hint,
+      lorebook: lore.triggered,
+      constantLore: lore.constant,
+      style,
+      knowledge: recall.wholeKnowledge,
+      log: deps.log,
+    });
     const compact =
       style === 'compact'
         ? await compactPieces(deps.memory, scope, {
@@ -284,10 +295,7 @@ export function createTurnReplier(deps: TurnReplierDeps) {
             memories:
               compact?.memories ??
               recall.memories
-                .filter(
-                  (memory) =>
-                    memory.kind === 'fact' || !memory.sourceMessageIds.some((id) => inHistory.has(id)),
-                )
+                .filter((memory) => memory.kind === 'fact' || !memory.sourceMessageIds.some((id) => inHistory.has(id)))
                 .slice(0, MEMORY_RESULTS),
             knowledge: compact?.knowledge ?? recall.knowledge,
             style,
@@ -306,7 +314,9 @@ export function createTurnReplier(deps: TurnReplierDeps) {
           dropped = built.trace.droppedHistory;
           const trace: ContextTrace = {
             memories: built.trace.memories,
-            knowledge: built.trace.knowledge,
+            // A small site's knowledge is all in the system message: the trace names what bears on the message.
+            knowledge:
+              compact?.relevant.map((m) => ({ id: m.id, text: m.text.slice(0, 200) })) ?? built.trace.knowledge,
             preferences: built.trace.preferences,
             lorebook: lore.entries.map((entry) => ({
               id: String(entry.id ?? entry.name ?? ''),
@@ -395,8 +405,9 @@ export function createTurnReplier(deps: TurnReplierDeps) {
         // A small model writes plain text, and the classifier chooses its face.
         ...(style === 'compact' ? { expressive: false } : {}),
         plainExpression: {
-          first: expressionForVisitor(visitorEmotion),
-          after: async (text) => expressionAfterReply(expressionForVisitor(visitorEmotion), text, await emotions),
+          first: expressionForVisitor(content, visitorEmotion),
+          after: async (text) =>
+            expressionAfterReply(expressionForVisitor(content, visitorEmotion), text, await emotions),
         },
         stop: ['\nVisitor:', '\nUser:', ...(who.name ? [`\n${who.name}:`] : [])],
         speakerLabels: [profile.name],
@@ -468,8 +479,15 @@ async function compactPieces(
   },
 ): Promise<CompactContext> {
   const intent = turnIntent(turn.content, turn.visitorEmotion);
-  const draft = compactContext({ intent, ...turn.recall, visitorSpoke: turn.visitorSpoke, avatarName: turn.avatarName });
-  const unanswered = intent === 'question' && draft.knowledge.length === 0;
+  const wholeKnowledge = turn.recall.wholeKnowledge !== undefined;
+  const draft = compactContext({
+    intent,
+    ...turn.recall,
+    wholeKnowledge,
+    visitorSpoke: turn.visitorSpoke,
+    avatarName: turn.avatarName,
+  });
+  const unanswered = intent === 'question' && !wholeKnowledge && draft.knowledge.length === 0;
   const [contact, aboutVisitor] = await Promise.all([
     unanswered ? memory.knowledge(scope, { text: CONTACT_QUERY }, 3) : [],
     intent === 'about-me' ? memory.recentFacts(scope, 6) : undefined,
@@ -478,15 +496,10 @@ async function compactPieces(
   return compactContext({
     intent,
     ...turn.recall,
+    wholeKnowledge,
     contact: contact.find((entry) => /@|\d{3}/.test(entry.text)),
     aboutVisitor,
     visitorSpoke: turn.visitorSpoke,
     avatarName: turn.avatarName,
   });
-}
-
-function isEmbeddingDetector(
-  detector: EmotionDetector,
-): detector is EmotionDetector & Pick<EmbeddingEmotionClassifier, 'classifyEmbedded'> {
-  return typeof (detector as Partial<EmbeddingEmotionClassifier>).classifyEmbedded === 'function';
 }

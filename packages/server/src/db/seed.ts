@@ -14,17 +14,17 @@ export interface DemoData {
   publishableKey: string;
 }
 
-const DEMO_GREETING =
-  "Hi, I'm Vee from Juniper & Rye! Ask me about our bread and cakes, allergens or opening hours.";
+const DEMO_GREETING = "Hi, I'm Vee from Juniper & Rye! Ask me about our bread and cakes, allergens or opening hours.";
 
 /** The demo avatar's profile (see `persona/avatar-profile.ts`): the assistant of the demo page's bakery. */
 const DEMO_PROFILE = {
   name: 'Vee',
   tagline: 'the assistant of Juniper & Rye Bakery',
   description:
-    "Vee helps visitors of the website of Juniper & Rye, a neighbourhood bakery on Elm Street: opening hours, bread and pastries, custom cakes, allergens, and ordering ahead.",
+    'Vee helps visitors of the website of Juniper & Rye, a neighbourhood bakery on Elm Street: opening hours, bread and pastries, custom cakes, allergens, and ordering ahead.',
   personality: 'Warm, cheerful and plain-spoken. Honest about what she does not know.',
-  speakingStyle: 'Short, friendly sentences in everyday words. Replies stay under 60 words unless the visitor asks for more.',
+  speakingStyle:
+    'Short, friendly sentences in everyday words. Replies stay under 60 words unless the visitor asks for more.',
   greeting: DEMO_GREETING,
   language: 'en',
   traits: { openness: 60, conscientiousness: 70, extraversion: 65, agreeableness: 85, neuroticism: 25 },
@@ -84,7 +84,10 @@ async function refreshDemoAvatar(db: Database): Promise<void> {
   const avatar = await db.query.avatars.findFirst({ where: eq(avatars.id, DEMO_AVATAR_ID) });
   if (!avatar || !EARLIER_DEMO_GREETINGS.includes(avatar.greeting ?? '')) return;
   const version = avatar.version + 1;
-  await db.insert(avatarVersions).values({ avatarId: DEMO_AVATAR_ID, version, profile: DEMO_PROFILE }).onConflictDoNothing();
+  await db
+    .insert(avatarVersions)
+    .values({ avatarId: DEMO_AVATAR_ID, version, profile: DEMO_PROFILE })
+    .onConflictDoNothing();
   await db
     .update(avatars)
     .set({

@@ -6,6 +6,7 @@ import { loadEmotionClassifier, type EmotionClassifier } from './emotion-classif
 import { decideEmotion, type EmotionProbabilities, type EmotionResult } from './emotion-decision.js';
 import { blendedLogits, calibrateHead, headLogits, type EmotionEmbeddingHead } from './emotion-embedding-head.js';
 import { decodeEmbeddingHead } from './emotion-embedding-head-file.js';
+import { feelingSentences, messageEmotion } from './message-emotion.js';
 import { EmotionModelFileError } from './emotion-model-file.js';
 import { EKMAN_OFFSET, OUTPUT_COUNT } from './emotion-model.js';
 
@@ -48,6 +49,21 @@ export class EmbeddingEmotionClassifier {
   async classify(text: string): Promise<EmotionResult> {
     const [embedding] = await this.#embeddings.embed([text]);
     return this.classifyEmbedded(text, embedding!);
+  }
+
+  /**
+   * Labels a visitor's message, sentence by sentence where it has several (see
+   * `messageEmotion`); `embedding` is the whole message's, when already at hand.
+   */
+  async classifyMessage(text: string, embedding?: Float32Array | null): Promise<EmotionResult> {
+    const sentences = feelingSentences(text);
+    if (embedding && sentences.length === 0) return this.classifyEmbedded(text, embedding);
+    const vectors = await this.#embeddings.embed(embedding ? sentences : [text, ...sentences]);
+    const whole = embedding ?? vectors.shift()!;
+    return messageEmotion(
+      this.classifyEmbedded(text, whole),
+      sentences.map((sentence, index) => this.classifyEmbedded(sentence, vectors[index]!)),
+    );
   }
 
   /** Labels one message whose embedding (from the same embedding model) is already at hand. */

@@ -1,3 +1,4 @@
+import { feelingSentences, messageEmotion } from './message-emotion.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +61,14 @@ export class EmotionClassifier {
    * label is its strongest member. On the official dev split this picks a gold label and a gold
    * group more often than either head alone or a ratio to the thresholds.
    */
+  /** Labels a visitor's message, sentence by sentence where it has several (see `messageEmotion`). */
+  classifyMessage(text: string): EmotionResult {
+    return messageEmotion(
+      this.classify(text),
+      feelingSentences(text).map((sentence) => this.classify(sentence)),
+    );
+  }
+
   classify(text: string): EmotionResult {
     const { labels, ekman, features } = this.score(text);
     return decideEmotion(labels, ekman, this.#model.thresholds, features > 0);

@@ -28,4 +28,6 @@ export { parseGoEmotionsTsv, GoEmotionsFormatError, type LabelledText } from './
 /** What the message path needs from a visitor-emotion classifier (n-gram or embedding-based). */
 export interface EmotionDetector {
   classify(text: string): DetectedEmotion | Promise<DetectedEmotion>;
+  /** A visitor's whole message, read sentence by sentence (`embedding`: the message's, if at hand). */
+  classifyMessage(text: string, embedding?: Float32Array | null): DetectedEmotion | Promise<DetectedEmotion>;
 }

@@ -16,7 +16,14 @@ import {
   type SearchQuery,
 } from './memory-search.js';
 import { withConversations } from './memory-conversations.js';
-import { MemoryStore, readableScopes, type MemoryScope, type NewMemory, type StoredMemory } from './memory-store.js';
+import {
+  MemoryStore,
+  readableScopes,
+  type MemoryScope,
+  type NewMemory,
+  type ScopeState,
+  type StoredMemory,
+} from './memory-store.js';
 import { EMPTY_PREFERENCES } from './preference-learner.js';
 import { PreferenceService } from './preference-service.js';
 
@@ -36,6 +43,11 @@ export interface TurnToRemember {
 export interface ContextSearchOptions extends SearchOptions {
   /** How many of the avatar's and tenant's knowledge entries to return (0: none). Default 4. */
   knowledge?: number;
+  /**
+   * Also return all of the knowledge, in the order it was added, when it has at most this many
+   * entries (a small site's facts fit in a prompt whole). Default 0: never.
+   */
+  wholeKnowledgeUpTo?: number;
 }
 
 /** What `contextFor` finds for a reply. */
@@ -44,6 +56,8 @@ export interface RecalledContext {
   memories: RetrievedMemory[];
   /** The avatar's and tenant's knowledge, best first. */
   knowledge: RetrievedMemory[];
+  /** All of the knowledge (avatar's first, each in the order added), when small enough to ask for. */
+  wholeKnowledge?: readonly string[] | undefined;
   preferences: PreferenceProfile | null;
   paused: boolean;
 }
@@ -85,6 +99,8 @@ export class MemoryService {
   readonly #search: MemorySearch;
   readonly #options: MemoryServiceOptions;
   readonly #queues = new Map<string, Promise<void>>();
+  /** Whole knowledge lists by scope and revisions (see `wholeKnowledge`). */
+  readonly #wholeKnowledge = new Map<string, readonly string[]>();
   #embeddingModel: Promise<EmbeddingModel | null> | undefined;
 
   constructor(options: MemoryServiceOptions) {
@@ -169,14 +185,43 @@ export class MemoryService {
       knowledgeK > 0 && states.slice(1).some((each) => each.revision > 0)
         ? await this.#search.search(scopes[1]!, query, { ...options, k: knowledgeK, states: states.slice(1) })
         : [];
+    const wholeKnowledge = options.wholeKnowledgeUpTo
+      ? await this.wholeKnowledge(scope, options.wholeKnowledgeUpTo, states.slice(1))
+      : undefined;
     if (!this.enabled || state.paused) {
-      return { memories: [], knowledge, preferences: null, paused: this.enabled && state.paused };
+      return { memories: [], knowledge, wholeKnowledge, preferences: null, paused: this.enabled && state.paused };
     }
     const memories = await this.#search.search(scope, query, { ...options, states, ownOnly: true });
     const preferences = state.preferences
       ? { ...EMPTY_PREFERENCES, ...(state.preferences as Partial<PreferenceProfile>) }
       : null;
-    return { memories, knowledge, preferences, paused: false };
+    return { memories, knowledge, wholeKnowledge, preferences, paused: false };
+  }
+
+  /**
+   * All of the avatar's and tenant's knowledge, the avatar's first and each in the order it was
+   * added, or undefined when it holds more than `limit` entries. Read again only when it changed.
+   */
+  async wholeKnowledge(
+    scope: MemoryScope,
+    limit: number,
+    states?: readonly ScopeState[],
+  ): Promise<readonly string[] | undefined> {
+    const scopes = readableScopes(scope).slice(1);
+    const known = states ?? (await this.store.states(scopes));
+    const key = `${keyOf(scopes[0] ?? scope)}\u0000${known.map((state) => `${state.epoch}.${state.revision}`).join('/')}`;
+    let texts = this.#wholeKnowledge.get(key);
+    if (!texts) {
+      const lists = await Promise.all(
+        scopes.map((each, index) =>
+          known[index]!.revision > 0 ? this.store.list(each, { kinds: ['fact'], limit: 501 }) : [],
+        ),
+      );
+      texts = lists.flatMap((list) => list.map((entry) => entry.text).reverse());
+      if (this.#wholeKnowledge.size >= 256) this.#wholeKnowledge.delete(this.#wholeKnowledge.keys().next().value!);
+      this.#wholeKnowledge.set(key, texts);
+    }
+    return texts.length <= limit ? texts : undefined;
   }
 
   /** The avatar's and tenant's knowledge that best fits the query (contact details, say). */

@@ -2,8 +2,9 @@
  * The system message for small local models (`promptStyle: 'compact'`) when the avatar's author
  * wrote none: a few short, plain sentences a 0.5B–1.5B model follows, the persona cut to its
  * first lines, and no example dialogues (a small model repeats their facts and names as if they
- * were this site's). The site's facts and what is known of the visitor come with each message
- * instead, next to it, where a small model reads them (see `context/context-builder.ts`).
+ * were this site's). A small site's facts come whole (`knowledge`: read once into the model's
+ * cache, every question sees them all); a large site's few best facts and what is known of the
+ * visitor come with each message instead, next to it (see `context/context-builder.ts`).
  */
 export const COMPACT_SYSTEM_TEMPLATE = `You are {{ avatar.name }}{% if avatar.tagline %}, {{ avatar.tagline }}{% endif %}. You chat with visitors on the website.
 {% if avatar.description %}{{ avatar.description | truncate: 400 }}{% endif %}
@@ -11,6 +12,10 @@ export const COMPACT_SYSTEM_TEMPLATE = `You are {{ avatar.name }}{% if avatar.ta
 {% if visitor.name %}The visitor's name is {{ visitor.name }}.{% endif %}
 {% if lorebook %}
 {{ lorebook }}
+{% endif %}
+{% if knowledge %}
+Facts about the website:
+{{ knowledge }}
 {% endif %}
 How to reply:
 - Be warm and natural. Reply in one to three short sentences.

@@ -30,6 +30,7 @@ export const PREVIEW_CONTEXT: SystemMessageContext = {
   memories: '- Alex is planning a trip to Lisbon in September.\n- Prefers vegetarian food.',
   preferences: '- Likes short answers.',
   lorebook: 'The shop ships to the EU, UK and US; returns are free within 30 days.',
+  knowledge: '- Opening hours: Monday to Friday, 9:00 to 18:00.\n- Returns are free within 30 days.',
   tone: 'Be a little gentler and warmer than usual.',
   emotion: 'curious',
 };
@@ -58,6 +59,7 @@ const TRIAL_VARIABLES: SystemTemplateVariables = {
   memories: 'A memory.',
   preferences: 'A preference.',
   lorebook: 'Some knowledge.',
+  knowledge: '- A fact.',
   tone: 'A tone hint.',
   emotion: 'calm',
 };

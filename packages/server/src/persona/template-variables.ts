@@ -21,6 +21,8 @@ export interface SystemMessageContext {
   memories?: string;
   preferences?: string;
   lorebook?: string;
+  /** The site's knowledge, one fact a line, when it is small enough to send whole. */
+  knowledge?: string;
   /** The tone hint from `adaptTone`. */
   tone?: string;
   /** The visitor's detected emotion, in words. */
@@ -53,6 +55,7 @@ export interface SystemTemplateVariables {
   memories: string;
   preferences: string;
   lorebook: string;
+  knowledge: string;
   tone: string;
   emotion: string;
 }
@@ -73,7 +76,19 @@ export const TEMPLATE_VARIABLES = {
     'example_dialogues',
   ],
   visitor: ['name', 'id', 'verified', 'claims'],
-  scalars: ['now', 'date', 'time', 'locale', 'timezone', 'memories', 'preferences', 'lorebook', 'tone', 'emotion'],
+  scalars: [
+    'now',
+    'date',
+    'time',
+    'locale',
+    'timezone',
+    'memories',
+    'preferences',
+    'lorebook',
+    'knowledge',
+    'tone',
+    'emotion',
+  ],
 } as const;
 
 /** Builds the template variables for a profile and a turn. */
@@ -111,6 +126,7 @@ export function buildTemplateVariables(profile: AvatarProfile, context: SystemMe
     memories: context.memories ?? '',
     preferences: context.preferences ?? '',
     lorebook: context.lorebook ?? '',
+    knowledge: context.knowledge ?? '',
     tone: context.tone ?? '',
     emotion: context.emotion ?? '',
   };
