@@ -5,9 +5,8 @@
  * (`bench/data/extraction-labels.jsonl`, described in `bench/data/README.md`): every message goes
  * through `findStatedFacts`, the function `HeuristicMemoryExtractor.extract` draws its facts with,
  * dated 2025-03-04T10:00:00Z (a Tuesday) so that "next week" has one right answer. Each fact it
- * finds becomes a slot: its kind (from the fact's slot: `allergy:walnut` → allergy, `job` → work,
- * `partner` → family, `food:pork` → diet, a removed like → dislike…), its value and, for plans and
- * events, its date.
+ * finds fills a slot per value it holds: the fact's kind, the value and, for plans and events,
+ * its date.
  *
  * Matching: a predicted fact matches a label when
  *   - its kind is the label's kind (or one of them), and
@@ -84,28 +83,9 @@ interface Slot {
   date: string | undefined;
 }
 
-const KINDS: Record<string, string> = {
-  job: 'work',
-  partner: 'family',
-  condition: 'health',
-  food: 'diet',
-};
-
-function slotOf(fact: StatedFact): Slot {
-  const prefix = fact.slot.split(':')[0]!;
-  const kind = fact.mode === 'remove' && prefix === 'like' ? 'dislike' : (KINDS[prefix] ?? prefix);
-  return { kind, value: fact.value, date: dateInText(fact.text) };
-}
-
-const MONTHS = 'january february march april may june july august september october november december'.split(' ');
-
-/** The date a fact's text names: "on 2025-03-08", "in the week of 2025-03-10", "in May 2025", "in 2026". */
-function dateInText(text: string): string | undefined {
-  const day = /\b(\d{4}-\d{2}-\d{2})\b/.exec(text);
-  if (day) return day[1];
-  const month = new RegExp(`\\b(${MONTHS.join('|')}) (\\d{4})\\b`, 'i').exec(text);
-  if (month) return `${month[2]}-${String(MONTHS.indexOf(month[1]!.toLowerCase()) + 1).padStart(2, '0')}`;
-  return /\bin (\d{4})\b/.exec(text)?.[1];
+/** The slots a fact fills: its value and any more values of its kind ("two kids, Leo and Ada"). */
+function slotsOf(fact: StatedFact): Slot[] {
+  return [fact.value, ...(fact.values ?? [])].map((value) => ({ kind: fact.kind, value, date: fact.date }));
 }
 
 const LITTLE_WORDS = new Set(
@@ -165,7 +145,7 @@ const bump = (split: Split, kind: string, field: keyof Counts) => {
 const errors: string[] = [];
 
 for (const message of messages) {
-  const found = findStatedFacts(message.text, { at: AT }).map(slotOf);
+  const found = findStatedFacts(message.text, { at: AT }).flatMap(slotsOf);
   const predicted = found.filter(
     (slot, index) =>
       found.findIndex(

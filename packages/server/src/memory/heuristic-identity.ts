@@ -1,0 +1,517 @@
+/**
+ * Who the visitor is: name, age and birthday, where they live and come from, work and study
+ * ("I'm Priya", "call me P", "Priya here", "I'm 34", "I live in Leeds", "I'm a nurse at St Mary's").
+ */
+import { cap, fact, whose, type Pattern, type Speaker, type StatedFact } from './heuristic-fact.js';
+import {
+  capitalize,
+  FIELDS,
+  isCapitalized,
+  isNameWord,
+  isVague,
+  JOBS,
+  NATIONALITIES,
+  phrase,
+  secondPerson,
+  thirdPerson,
+  titleCase,
+  article,
+} from './heuristic-words.js';
+import { FUTURE_TIME, isoDate, monthYear, dayWords, resolveFutureTime } from './relative-dates.js';
+
+/** The subject of a sentence: "I", "we", "me and my wife", "my wife and I". */
+export const SUBJECT = String.raw`(?:i|we|(?:me|my [\p{L}-]+) and (?:my [\p{L}-]+|i|me)|my [\p{L}-]+ and i)`;
+/** The subject with its "be": "I'm", "we're", "my partner and I are". */
+export const SUBJECT_BE = String.raw`(?:i'm|i am|we're|we are|(?:me|my [\p{L}-]+) and (?:my [\p{L}-]+|i|me) are|my [\p{L}-]+ and i are)`;
+
+const WORD = String.raw`[\p{L}][\p{L}'-]*`;
+const TITLE = String.raw`(?:(mr|mrs|ms|miss|mx|dr|prof)\.?\s+)?`;
+const GREETING = String.raw`^(?:(?:hi|hey|hello|hiya|heya|yo|morning|good (?:morning|afternoon|evening))(?:\s+there)?[,!.]*\s+)?`;
+/** What may follow a name in "I'm Priya…": the end, punctuation, "and", "from", "here", "btw"… */
+const AFTER_NAME =
+  /^(?:\s*$|\s*[,.!;:)~\-–—]|\s*\p{Extended_Pictographic}|\s+(?:and|from|here|btw|by the way|again|speaking|nice|:\)|x+)\b)/iu;
+
+/** A name from a match: one or two words, each a name word; undefined when it is not one. */
+function nameOf(
+  words: Array<string | undefined>,
+  s: Speaker,
+  options: { capitalised: boolean; title?: string | undefined },
+): string | undefined {
+  const [first, second] = words;
+  if (!first || !isNameWord(first, { capitalised: options.capitalised && !s.caseless })) return undefined;
+  const both = second && isNameWord(second, { capitalised: true }) && !s.caseless ? [first, second] : [first];
+  const title = options.title ? `${capitalize(options.title.toLowerCase())} ` : '';
+  return title + both.map(capitalize).join(' ');
+}
+
+function nameFact(name: string): StatedFact {
+  return {
+    ...fact({
+      slot: 'name',
+      kind: 'name',
+      category: 'identity',
+      you: `Your name is ${name}.`,
+      they: `The visitor's name is ${name}.`,
+      value: name,
+      reason: 'stated their name',
+    }),
+    topic: name,
+  };
+}
+
+/** "I'm Rohan, a chef from Goa": what comes after the name. */
+function apposition(rest: string, s: Speaker): StatedFact[] {
+  const m = new RegExp(
+    String.raw`^\s*,\s*an?\s+((?:[\p{L}-]+\s+){0,2}?(?:${JOBS.join('|')}))\b(?:\s+from\s+(${WORD}(?:\s+${WORD})?))?`,
+    'iu',
+  ).exec(rest);
+  if (!m) return [];
+  const facts = [jobFact(s, m[1]!.toLowerCase())];
+  const from = m[2] && isCapitalized(m[2]) ? m[2] : undefined;
+  if (from) facts.push(originFact(s, from));
+  return facts;
+}
+
+const names: Pattern[] = [
+  {
+    pattern: new RegExp(
+      String.raw`\b(?:my (?:first |real |full |actual )?name(?:'s| is)|(?:the )?name's|i am called|i'm called|(?:you can |please |just )?call me|(?:everyone|people|friends|my friends|most people|they|everybody) calls? me|i go by)\s+${TITLE}(${WORD})(?:\s+(${WORD}))?`,
+      'giu',
+    ),
+    build: (m, rest, s, sentence) => {
+      // "call me later", "don't call me Robert": only a name that is one, and not refused.
+      if (/call/i.test(m[0]) && /\b(?:don't|do not|never)\s+$/i.test(sentence.slice(0, m.index))) return [];
+      if (/call me/i.test(m[0]) && !isCapitalized(m[2]!) && !s.caseless && rest.trim().length > 1) return [];
+      const name = nameOf([m[2], m[3]], s, { capitalised: false, title: m[1] });
+      return name ? [nameFact(name)] : [];
+    },
+  },
+  {
+    // "Please don't call me Robert, I prefer Rob."
+    pattern: new RegExp(
+      String.raw`\b(?:don't|do not|never) call me\s+${WORD},?\s+(?:i(?:'d)? prefer|just|it's|call me)\s+(${WORD})`,
+      'giu',
+    ),
+    build: (m, _rest, s) => {
+      const name = nameOf([m[1]], s, { capitalised: true });
+      return name ? [nameFact(name)] : [];
+    },
+  },
+  {
+    pattern: new RegExp(String.raw`\bi(?:'m| am)\s+${TITLE}(${WORD})(?:\s+(${WORD}))?`, 'giu'),
+    build: (m, rest, s) => {
+      const second = m[3] && isCapitalized(m[3]) && !s.caseless ? m[3] : undefined;
+      const after = second ? rest : (m[3] ? ` ${m[3]}` : '') + rest;
+      if (!AFTER_NAME.test(after)) return [];
+      const name = nameOf([m[2], second], s, { capitalised: true, title: m[1] });
+      return name ? [nameFact(name), ...apposition(after, { ...s, subject: name })] : [];
+    },
+  },
+  {
+    // "Priya here", "This is Daniel from upstairs", "It's Hannah again", "Mark speaking".
+    pattern: new RegExp(
+      String.raw`${GREETING}(?:(?:this is|it'?s)\s+${TITLE}(${WORD})(?:\s+(${WORD}))?|${TITLE}(${WORD})\s+(?:here|speaking)\b)`,
+      'giu',
+    ),
+    build: (m, rest, s) => {
+      const introduced = m[2] !== undefined;
+      const second = introduced && m[3] && isCapitalized(m[3]) && !s.caseless ? m[3] : undefined;
+      const after = introduced && !second && m[3] ? ` ${m[3]}${rest}` : rest;
+      if (introduced && !/^(?:\s+(?:from|here|again|speaking)\b|\s*,\s*\S)/i.test(after) && s.caseless) return [];
+      if (introduced && !AFTER_NAME.test(after)) return [];
+      const name = nameOf(introduced ? [m[2], second] : [m[5]], s, { capitalised: true, title: m[1] ?? m[4] });
+      return name ? [nameFact(name)] : [];
+    },
+  },
+  {
+    // A signature: "- Fatima".
+    pattern: new RegExp(String.raw`^[-–—~]\s*(${WORD})\s*$`, 'giu'),
+    build: (m, _rest, s) => {
+      const name = nameOf([m[1]], s, { capitalised: true });
+      return name ? [nameFact(name)] : [];
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Age and birthday.
+
+const TENS = 'twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety'.split('|');
+const TEENS = 'ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen'.split('|');
+const UNITS = 'one|two|three|four|five|six|seven|eight|nine'.split('|');
+const AGE = String.raw`(\d{1,3}|(?:${TENS.join('|')})(?:[- ](?:${UNITS.join('|')}))?|${TEENS.join('|')})`;
+
+function ageNumber(word: string): number {
+  if (/^\d+$/.test(word)) return Number(word);
+  const [tens, unit] = word.toLowerCase().split(/[- ]/);
+  const teen = TEENS.indexOf(tens!);
+  if (teen >= 0) return 10 + teen;
+  return (TENS.indexOf(tens!) + 2) * 10 + (unit ? UNITS.indexOf(unit) + 1 : 0);
+}
+
+function ageFact(s: Speaker, age: number): StatedFact[] {
+  if (!(age >= 3 && age <= 119)) return [];
+  return [
+    fact({
+      slot: 'age',
+      kind: 'age',
+      category: 'identity',
+      you: `You're ${age} years old (as of ${monthYear(s.at)}).`,
+      they: `${cap(s)} is ${age} years old (as of ${monthYear(s.at)}).`,
+      value: String(age),
+      reason: 'stated their age',
+    }),
+  ];
+}
+
+function birthdayFact(s: Speaker, date: Date, withDay: boolean): StatedFact {
+  const month = monthYear(date).split(' ')[0]!;
+  const day = withDay ? `${date.getUTCDate()} ${month}` : month;
+  return fact({
+    slot: 'birthday',
+    kind: 'birthday',
+    category: 'identity',
+    you: `Your birthday is ${withDay ? 'on' : 'in'} ${day}.`,
+    they: `${whose(s)} birthday is ${withDay ? 'on' : 'in'} ${day}.`,
+    value: day,
+    reason: 'said when their birthday is',
+  });
+}
+
+const ages: Pattern[] = [
+  {
+    pattern: new RegExp(
+      String.raw`\bi(?:'m| am)\s+${AGE}(?:\s*(?:years?|yrs?)(?:\s+old)?|\s*y\/?o)?(?=\s*(?:$|[.,!;:)]|and\b|but\b|now\b|btw\b|\p{Extended_Pictographic}))|\bi\s+(?:just\s+)?turned\s+${AGE}\b|^at\s+(\d{2}),?\s+(?=i\b)`,
+      'giu',
+    ),
+    build: (m, _rest, s) => ageFact(s, ageNumber((m[1] ?? m[2] ?? m[3])!)),
+  },
+  {
+    pattern: new RegExp(
+      String.raw`\bi(?:'ll| will)\s+be\s+${AGE}(?:\s+years\s+old)?\s+(?=${FUTURE_TIME.source})`,
+      'giu',
+    ),
+    build: (m, rest, s) => {
+      const when = FUTURE_TIME.exec(rest);
+      const age = ageNumber(m[1]!);
+      const time = when && resolveFutureTime(when[0], s.at);
+      if (!time?.date || !(age >= 3 && age <= 119)) return [];
+      const facts = [
+        fact({
+          slot: 'age',
+          kind: 'age',
+          category: 'identity',
+          you: `You'll be ${age} ${time.words}.`,
+          they: `${cap(s)} will be ${age} ${time.canonical}.`,
+          value: String(age),
+          reason: 'stated their age',
+        }),
+      ];
+      const date = new Date(`${time.date.length === 7 ? `${time.date}-01` : time.date}T00:00:00Z`);
+      if (time.date.length >= 7) facts.push(birthdayFact(s, date, time.date.length === 10));
+      return facts;
+    },
+  },
+  {
+    pattern: /\bi\s+was\s+born\s+in\s+(\d{4})\b/giu,
+    build: (m, _rest, s) => [
+      fact({
+        slot: 'age',
+        kind: 'age',
+        category: 'identity',
+        you: `You were born in ${m[1]}.`,
+        they: `${cap(s)} was born in ${m[1]}.`,
+        value: `born in ${m[1]}`,
+        reason: 'said when they were born',
+      }),
+    ],
+  },
+  {
+    pattern:
+      /\b(?:i\s+was\s+born\s+(?=on\b)|my\s+birthday(?:'s|\s+is)\s+(?:on\s+|in\s+)?|it's\s+my\s+birthday\s+(?=\S))/giu,
+    build: (_m, rest, s) => {
+      const when = FUTURE_TIME.exec(rest);
+      if (!when || when.index > 8) return [];
+      const time = resolveFutureTime(when[0], s.at);
+      if (!time.date || time.date.length < 7) return [];
+      return [
+        birthdayFact(
+          s,
+          new Date(`${time.date.length === 7 ? `${time.date}-01` : time.date}T00:00:00Z`),
+          time.date.length === 10,
+        ),
+      ];
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Where they live and come from.
+
+const NEARBY =
+  /^(?:just\s+)?(?:around the corner|round the corner|nearby|close by|close to you|down the road|next door|locally|in the area|near you|near here|up the road|across the road)\b/i;
+
+/** The place at the start of `rest` ("Leeds", "a small village near York" → "near York"). */
+function placeIn(rest: string): string | undefined {
+  const p = phrase(rest, { maxWords: 8 });
+  if (!p) return undefined;
+  const home =
+    /^(?:a|an|the|my|our)\s+(?:[\p{L}-]+\s+){0,2}?(?:village|town|city|suburb|flat|house|apartment|place|cottage|farm|street|area)\s+(near|outside|just outside|close to|in|on the outskirts of)\s+(.+)$/iu.exec(
+      p,
+    );
+  const place = home
+    ? `${home[1]!.toLowerCase() === 'in' ? '' : `${home[1]!.toLowerCase()} `}${home[2]}`
+    : p.split(/\s+(?:with|for|since|and|near|on|because|where|until|till|at|from)\b/i)[0]!;
+  if (
+    !place ||
+    isVague(place) ||
+    /^(?:home|here|there|a|an|my|our|your|this|that|peace|fear|hope|love|bed|the (?:queue|shop|car|office|middle|back|front|way))\b/i.test(
+      place,
+    )
+  )
+    return undefined;
+  return titleCase(place.trim());
+}
+
+function locationFact(s: Speaker, place: string, moved = false): StatedFact {
+  return fact({
+    slot: 'location',
+    kind: 'location',
+    category: 'identity',
+    you: moved
+      ? `You moved to ${place} (by ${dayWords(s.at)}).`
+      : `You live ${place === 'nearby' ? 'nearby' : `in ${place}`}.`,
+    they: moved
+      ? `${cap(s)} moved to ${place} (by ${isoDate(s.at)}).`
+      : `${cap(s)} lives ${place === 'nearby' ? 'nearby' : `in ${place}`}.`,
+    value: place,
+    reason: moved ? 'said where they moved' : 'said where they live',
+  });
+}
+
+function originFact(s: Speaker, place: string, said = `from ${place}`): StatedFact {
+  return fact({
+    slot: 'origin',
+    kind: 'origin',
+    category: 'identity',
+    you: `You're ${said}.`,
+    they: `${cap(s)} is ${said}.`,
+    value: place,
+    reason: 'said where they are from',
+  });
+}
+
+const places: Pattern[] = [
+  {
+    pattern: new RegExp(
+      String.raw`\b${SUBJECT}\s+(?:currently\s+|now\s+|still\s+|both\s+)?(?:live|reside)\s+(?:with\s+[^,.;!?]{1,30}?\s+)?in\s+|\b${SUBJECT_BE}\s+(?:currently\s+|now\s+)?(?:living|based|residing)\s+in\s+|\bhere\s+in\s+(?=\p{Lu})|\bhome\s+(?:for\s+(?:me|us)\s+)?is\s+(?:in\s+)?|\b(?:i've|we've|i have|we have)\s+been\s+(?:living\s+)?in\s+(?=[^,.;!?]*\b(?:for|since|\d+\s+years)\b)|^been\s+in\s+`,
+      'giu',
+    ),
+    build: (_m, rest, s) => {
+      const place = placeIn(
+        rest.replace(/^(?:a tiny|a small|a big|a little)\s+(?:flat|house|apartment|place)\s+in\s+/i, ''),
+      );
+      return place ? [locationFact(s, place)] : [];
+    },
+  },
+  {
+    pattern: new RegExp(
+      String.raw`\b${SUBJECT}\s+(?:just\s+|still\s+)?live\s+(?=(?:just\s+)?(?:around|round|nearby|close|down|next|locally|in the area|near|up|across)\b)`,
+      'giu',
+    ),
+    build: (_m, rest, s) => (NEARBY.test(rest) ? [locationFact(s, 'nearby')] : []),
+  },
+  {
+    pattern: new RegExp(
+      String.raw`\b${SUBJECT}(?:'ve|\s+have)?\s+(?:just\s+|recently\s+|finally\s+)?moved\s+(?:house\s+)?to\s+`,
+      'giu',
+    ),
+    build: (_m, rest, s) => {
+      const place = placeIn(rest);
+      return place ? [locationFact(s, place, true)] : [];
+    },
+  },
+  {
+    // "I'm in Toronto" (a place has capitals; "I'm in marketing" is work, below).
+    pattern: /\bi(?:'m| am)\s+(?:currently\s+|now\s+)?in\s+(?=(?:the\s+)?\p{Lu})/gu,
+    build: (_m, rest, s) => {
+      if (FUTURE_TIME.test(rest) || new RegExp(`^(?:${FIELDS.join('|')})\\b`, 'i').test(rest)) return [];
+      const place = placeIn(rest);
+      return place && !s.caseless ? [locationFact(s, place)] : [];
+    },
+  },
+  {
+    pattern: new RegExp(
+      String.raw`\b${SUBJECT_BE}\s+(?:originally\s+)?from\s+|\b${SUBJECT}\s+(?:originally\s+)?come\s+from\s+|\b${SUBJECT}\s+grew\s+up\s+in\s+|\b(?:i\s+was\s+)?born\s+and\s+(?:raised|bred)\s+in\s+|\bi\s+was\s+born\s+in\s+(?=\D)`,
+      'giu',
+    ),
+    build: (_m, rest, s) => {
+      const place = placeIn(rest);
+      return place ? [originFact(s, place)] : [];
+    },
+  },
+  {
+    pattern: new RegExp(
+      String.raw`\bi(?:'m| am)\s+(?:originally\s+|half[- ])?(${Object.keys(NATIONALITIES).join('|')})\b(?!\s+(?:food|cuisine|style|cooking|dishes))`,
+      'giu',
+    ),
+    build: (m, _rest, s) => {
+      const adjective = capitalize(m[1]!.toLowerCase());
+      return [originFact(s, adjective, adjective)];
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Work and study.
+
+const NOT_A_JOB =
+  /^(?:big|huge|bit|little|good|great|bad|terrible|awful|amateur|home|hobby|former|ex|aspiring|wannabe|would-be|keen|proud|frustrated|failed|retired)\b/i;
+
+function jobFact(s: Speaker, job: string, employer?: string): StatedFact {
+  const slot = /\bstudent\b/.test(job) ? 'study' : 'job';
+  const at = employer ? ` at ${employer}` : '';
+  return fact({
+    slot,
+    kind: slot === 'study' ? 'study' : 'work',
+    category: 'work',
+    you: `You're ${article(job)} ${job}${at}.`,
+    they: `${cap(s)} is ${article(job)} ${job}${at}.`,
+    value: job,
+    ...(employer && slot === 'job' ? { values: [employer] } : {}),
+    reason: 'said what they do',
+  });
+}
+
+function workFact(s: Speaker, you: string, they: string, value: string, slot = 'job'): StatedFact {
+  return fact({
+    slot,
+    kind: slot === 'study' ? 'study' : 'work',
+    category: 'work',
+    you,
+    they: `${cap(s)} ${they}`,
+    value,
+    reason: slot === 'study' ? 'said what they study' : 'said what they do',
+  });
+}
+
+const JOB_LIST = JOBS.join('|');
+const BUSINESS =
+  'café|cafe|coffee shop|shop|business|restaurant|bakery|bar|pub|company|firm|salon|studio|practice|hotel|b&b|farm|gym|agency|store|startup|start-up|charity|nursery|clinic|garage|stall|food truck|consultancy|label|brand|bookshop|boutique|kitchen';
+
+const work: Pattern[] = [
+  {
+    pattern: new RegExp(
+      String.raw`\bi\s+(?:just\s+|recently\s+)?started\s+(?:work(?:ing)?\s+|a\s+new\s+job\s+)?as\s+an?\s+((?:[\p{L}-]+\s+){0,2}?(?:${JOB_LIST}))\b`,
+      'giu',
+    ),
+    build: (m, _rest, s) => {
+      const job = m[1]!.toLowerCase();
+      const started = fact({
+        slot: `event:started as ${job}`,
+        kind: 'event',
+        category: 'event',
+        you: `You started as ${article(job)} ${job} (by ${dayWords(s.at)}).`,
+        they: `${cap(s)} started as ${article(job)} ${job} (by ${isoDate(s.at)}).`,
+        value: `started as ${article(job)} ${job}`,
+        reason: 'started a new job',
+      });
+      return [jobFact(s, job), started];
+    },
+  },
+  {
+    pattern: new RegExp(
+      String.raw`(?:\b${SUBJECT_BE}\s+(?:now\s+|currently\s+|also\s+|actually\s+|still\s+)?|^as\s+|(?<=\bi(?:'m| am)\b[^.!?;]{0,30}?),?\s+and\s+)an?\s+((?:[\p{L}-]+\s+){0,2}?(?:${JOB_LIST}))\b(?:\s+(?:at|for|with)\s+(\p{Lu}[\p{L}'&-]*(?:\s+\p{Lu}[\p{L}'&-]*){0,3}))?`,
+      'giu',
+    ),
+    build: (m, _rest, s) => {
+      const job = m[1]!.toLowerCase();
+      if (NOT_A_JOB.test(job) || /\b(?:mum|mom|dad|parent)\s+of\b/.test(job)) return [];
+      const student = /\bstudent\b/.test(job);
+      return [student && m[2] ? jobFact(s, `${job} at ${m[2]}`) : jobFact(s, job, m[2])];
+    },
+  },
+  {
+    pattern:
+      /\bi(?:'m| am)\s+(?:now\s+|currently\s+)?(retired|unemployed|self-employed|self employed|freelance|between jobs|out of work|job hunting|looking for work|on maternity leave|on paternity leave)\b/giu,
+    build: (m, _rest, s) => {
+      const status = m[1]!.toLowerCase();
+      return [workFact(s, `You're ${status}.`, `is ${status}.`, status)];
+    },
+  },
+  {
+    pattern:
+      /\bi\s+(?:currently\s+|now\s+|still\s+)?work(?:\s+(?:nights|days|weekends|part[- ]time|full[- ]time|shifts|freelance|remotely|from home|for myself|for a living))*\s+(as|at|for|in)\s+|\bmy\s+(?:job|work)\s+is\s+(in|at|as)\s+/giu,
+    build: (m, rest, s) => {
+      const what = phrase(rest.replace(/^an?\s+/i, ''), { maxWords: 8 });
+      const preposition = (m[1] ?? m[2])!.toLowerCase();
+      if (!what || isVague(what) || /^(?:home|myself|the moment|night|nights|weekends)\b/i.test(what)) return [];
+      const field = new RegExp(`^(?:${FIELDS.join('|')})\\b`, 'i').test(what);
+      // "in marketing" is a field; "in London" is a place.
+      if (preposition === 'in' && isCapitalized(what) && !field) return [];
+      const said = `${preposition === 'as' ? `as ${article(what)} ` : `${preposition} `}${what}`;
+      return [workFact(s, `You work ${secondPerson(said)}.`, `works ${thirdPerson(said)}.`, what)];
+    },
+  },
+  {
+    pattern: new RegExp(String.raw`\bi(?:'m| am)\s+(?:now\s+)?in\s+(${FIELDS.join('|')})\b`, 'giu'),
+    build: (m, _rest, s) => {
+      const field = m[1]!;
+      return [workFact(s, `You work in ${field}.`, `works in ${field}.`, field)];
+    },
+  },
+  {
+    pattern: /\bi\s+(?:currently\s+|now\s+)?teach\s+/giu,
+    build: (_m, rest, s) => {
+      const what = phrase(rest)?.split(/\s+(?:at|in|to|for)\s+/i)[0];
+      if (!what || isVague(what) || /^(?:myself|them|him|her)\b/i.test(what)) return [];
+      return [workFact(s, `You teach ${what}.`, `teaches ${what}.`, `teach ${what}`)];
+    },
+  },
+  {
+    pattern: new RegExp(
+      String.raw`\b${SUBJECT}\s+(?:run|own|manage|have|started)\s+(?:a|an|my own|my|our|our own|the)\s+((?:[\p{L}'-]+\s+){0,3}?(?:${BUSINESS}))(?![\p{L}])`,
+      'giu',
+    ),
+    build: (m, _rest, s) => {
+      const business = m[1]!.toLowerCase();
+      const own = /\b(?:my|our) own\s+$/i.test(m[0].slice(0, m[0].length - m[1]!.length)) ? 'own ' : '';
+      return [
+        workFact(
+          s,
+          `You run ${own ? 'your own' : article(business)} ${business}.`,
+          `runs ${own ? 'their own' : article(business)} ${business}.`,
+          `${own}${business}`,
+        ),
+      ];
+    },
+  },
+  {
+    pattern:
+      /\bi\s+(?:currently\s+|now\s+)?study\s+|\bi(?:'m| am)\s+(?:currently\s+|now\s+)?studying\s+|(?<=\bi(?:'m| am)\b[^.!?;]{3,40}?)\bstudying\s+/giu,
+    build: (_m, rest, s) => {
+      const what = phrase(rest);
+      if (!what || isVague(what) || /^(?:for|hard|right|now|tonight|today)\b/i.test(what)) return [];
+      return [workFact(s, `You study ${secondPerson(what)}.`, `studies ${thirdPerson(what)}.`, what, 'study')];
+    },
+  },
+  {
+    pattern:
+      /\bi(?:'m| am)\s+(?:doing|studying for|working on|halfway through|in the middle of|finishing)\s+(?:an?\s+|my\s+)?((?:phd|doctorate|masters?|master's|degree|ba|bsc|msc|ma|mba|diploma|apprenticeship|course|a-levels|a levels|gcses)(?:\s+(?:in|on)\s+[^,.;!?]+)?)/giu,
+    build: (m, _rest, s) => {
+      const what = phrase(m[1]!) ?? m[1]!;
+      return [
+        workFact(
+          s,
+          `You're doing ${article(what)} ${what}.`,
+          `is doing ${article(what)} ${what}.`,
+          what.replace(/^phd\b/i, 'PhD'),
+          'study',
+        ),
+      ];
+    },
+  },
+];
+
+export const IDENTITY_PATTERNS: Pattern[] = [...names, ...ages, ...work, ...places];
+export { jobFact };
