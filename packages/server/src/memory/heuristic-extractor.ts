@@ -185,7 +185,7 @@ export function findStatedFacts(text: string, context: StatementContext): Stated
       for (const match of sentence.matchAll(pattern)) {
         const start = match.index;
         const end = start + match[0].length;
-        if (claimed.some(([a, b]) => start < b && end > a) || !isAssertion(sentence, start)) continue;
+        if (claimed.some(([a, b]) => start < b && end > a) || !isAssertion(sentence, match)) continue;
         const built = build(match, sentence.slice(end), speaker(), sentence);
         if (built.length === 0) continue;
         claimed.push([start, end]);
@@ -247,12 +247,20 @@ function mendSpelling(text: string): string {
 }
 
 /** Not reported from someone else, and not hypothetical within its clause. */
-function isAssertion(sentence: string, index: number): boolean {
-  const before = sentence.slice(0, index);
-  if (REPORTED.test(before)) return false;
+function isAssertion(sentence: string, match: RegExpExecArray): boolean {
+  const before = sentence.slice(0, match.index);
+  if (REPORTED.test(before) || (/^(?:i|we)\b/i.test(match[0]) && RELATIVE.test(before))) return false;
   const breaks = [...before.matchAll(/[,:]|\b(?:but|so|though|however)\b/gi)].map((m) => m.index + m[0].length);
   return !HYPOTHETICAL.test(before.slice(Math.max(0, ...breaks)));
 }
+
+/**
+ * "the pic I got last week", "the things I love": "I" right after a plain word starts a relative
+ * clause about something else, not a statement. A clause starts after punctuation, a linking or
+ * time word, or a greeting.
+ */
+const RELATIVE =
+  /(?<![\p{P}\d]\s*)\b(?!(?:and|but|so|then|because|cause|when|after|before|while|since|as|that|now|today|yesterday|tonight|tomorrow|recently|lately|also|actually|honestly|seriously|well|oh|yes|yeah|yep|no|nope|ok|okay|hi|hey|hello|hiya|btw|lol|haha|tbh|omg|plus|though|although|anyway|anyways|sorry|thanks|sure|still|just|finally|really|week|weekend|month|year|night|morning|afternoon|evening|ago|day|days|weeks|months|years|monday|tuesday|wednesday|thursday|friday|saturday|sunday|now|where|think|guess|know|mean|feel|hope|said|say|until|till|once|originally|also|too|here|there|p\.s|ps)\b)[\p{Ll}][\p{L}'-]*\s+$/iu;
 
 const QUESTION_START =
   /^\s*(?:do|does|did|are|is|was|were|can|could|would|will|should|shall|have|has|what|what's|why|how|when|where|who|whom|which|whose|may|am|isn't|aren't|don't|doesn't|won't|can't)\b/i;

@@ -45,6 +45,7 @@ const singular = (word: string) =>
 function namesOf(words: Array<string | undefined>, s: Speaker): string[] {
   return words
     .filter((w): w is string => Boolean(w))
+    .map((w) => w.replace(/'s$/i, ''))
     .filter((w) => isNameWord(w, { capitalised: !s.caseless }))
     .map(capitalize);
 }

@@ -25,7 +25,11 @@ const SERVICE =
 /** The topic of a taste, or undefined when it is vague or a thing of the avatar's own. */
 function tasteTopic(rest: string, options: { list?: boolean; subjectless?: boolean } = {}): string | undefined {
   const raw = phrase(rest, { list: options.list ?? true });
-  if (!raw || isVague(raw) || (options.subjectless && /^the\b/i.test(raw))) return undefined;
+  if (!raw || isVague(raw) || /^(?:all the|the (?:way|look|sound|colou?rs?|idea|fact|thought|feeling))\b/i.test(raw)) return undefined;
+  // "Love and acceptance should be everyone's right": a subject, not a taste.
+  if (options.subjectless && (/^(?:the|and|or|is|are)\b/i.test(raw) || /\b(?:is|are|was|were|should|can|will|makes?)\b/i.test(raw))) {
+    return undefined;
+  }
   const topic = bareTopic(raw.replace(/^(?:(?:love|adore)[\s,!]+)+/i, ''));
   if (!topic || isVague(topic) || SERVICE.test(topic) || /^(?:your|the)\s*$/i.test(topic)) return undefined;
   return topic.replace(

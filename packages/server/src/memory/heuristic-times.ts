@@ -169,7 +169,7 @@ function event(s: Speaker, rest: string, when: string): StatedFact[] {
     return [];
   }
   if (
-    /^(?:reading|looking|browsing|checking|scrolling|wanted|meant|thought)\b/i.test(object) ||
+    /^(?:reading|looking|browsing|checking|scrolling|wanted|meant|thought|to)\b/i.test(object) ||
     /^(?:wanted|meant|thought)$/i.test(first!)
   )
     return [];
@@ -192,7 +192,12 @@ function event(s: Speaker, rest: string, when: string): StatedFact[] {
 const events: Pattern[] = [
   {
     pattern: new RegExp(String.raw`\b${SUBJECT}(?:'ve|\s+have)?\s+(just|recently)\s+(?=(?:${EVENT_VERBS})\b)`, 'giu'),
-    build: (m, rest, s) => event(s, rest, m[1]!.toLowerCase() === 'just' ? 'today' : 'recently'),
+    build: (m, rest, s) => {
+      // "I just joined a group last Tuesday": the time said wins over "just".
+      const when = PAST_TIME.exec(rest);
+      if (when) return event(s, rest.slice(0, when.index) + rest.slice(when.index + when[0].length), when[0]);
+      return event(s, rest, m[1]!.toLowerCase() === 'just' ? 'today' : 'recently');
+    },
   },
   {
     pattern: new RegExp(

@@ -9,7 +9,9 @@
 const list = (words: string): string[] => words.split('|');
 const WEEKDAYS = list('sunday|monday|tuesday|wednesday|thursday|friday|saturday');
 const MONTHS = list('january|february|march|april|may|june|july|august|september|october|november|december');
-const WEEKDAY = `(?:${WEEKDAYS.join('|')})`;
+const FULL_WEEKDAY = `(?:${WEEKDAYS.join('|')})`;
+/** A day of the week, also as "Tues" or "Sat" (after "last", "next", "this" or "on" only). */
+const WEEKDAY = String.raw`(?:sun|mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?)(?:day)?`;
 const PART_OF_DAY = String.raw`(?:\s+(?:morning|afternoon|evening|night|lunchtime|lunch))?`;
 /** A month by name; "may" only as a month beside a day number or after "in". */
 const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
@@ -19,7 +21,7 @@ const CALENDAR_DATE = String.raw`(?:(?:the\s+)?${DAY_NUMBER}(?:\s+of)?\s+${MONTH
 
 /** A time ahead of the message ("tomorrow", "in two weeks", "on 3 May"). */
 export const FUTURE_TIME = new RegExp(
-  String.raw`\b(?:(?:on|from|by|until)\s+)?(?:${CALENDAR_DATE}|tomorrow${PART_OF_DAY}|tonight|today|this (?:morning|afternoon|evening|weekend|week|month|year|summer|winter|spring|autumn|fall)|(?:for|over) the weekend|next (?:week|weekend|month|year|summer|winter|spring|autumn|fall|${WEEKDAY})${PART_OF_DAY}|(?:this )?${WEEKDAY}${PART_OF_DAY}|in (?:${MONTHS.join('|')})|in (?:\d+|a|an|one|two|three|four|five|six) (?:days?|weeks?|months?|years?)|soon|later this (?:week|month|year))\b`,
+  String.raw`\b(?:(?:on|from|by|until)\s+)?(?:${CALENDAR_DATE}|tomorrow${PART_OF_DAY}|tonight|today|this (?:morning|afternoon|evening|weekend|week|month|year|summer|winter|spring|autumn|fall)|(?:for|over) the weekend|next (?:week|weekend|month|year|summer|winter|spring|autumn|fall|${WEEKDAY})${PART_OF_DAY}|(?:(?:this|on) ${WEEKDAY}|${FULL_WEEKDAY})${PART_OF_DAY}|in (?:${MONTHS.join('|')})|in (?:\d+|a|an|one|two|three|four|five|six) (?:days?|weeks?|months?|years?)|soon|later this (?:week|month|year))\b`,
   'i',
 );
 /** A time before the message ("yesterday", "last Friday", "two weeks ago"). */
@@ -72,6 +74,12 @@ const month = (first: Date): ResolvedTime => ({
 });
 const year = (y: number): ResolvedTime => ({ date: String(y), words: `in ${y}`, canonical: `in ${y}` });
 
+/** The weekday the expression ends with ("next tues" → 2), or -1. */
+function weekdayIn(e: string): number {
+  const last = e.split(' ').at(-1)!;
+  return new RegExp(`^${WEEKDAY}$`).test(last) ? WEEKDAYS.findIndex((d) => d.startsWith(last.slice(0, 3))) : -1;
+}
+
 /** "3 May", "May 3rd 2026", "the 22nd" as a date; `ahead` picks the next one, else the last. */
 function calendarDate(e: string, at: Date, ahead: boolean): Date | undefined {
   const named = new RegExp(
@@ -108,7 +116,7 @@ export function resolveFutureTime(expression: string, at: Date): ResolvedTime {
     .replace(/^(?:on|from|by|until) /, '')
     .replace(/ (?:morning|afternoon|evening|night|lunchtime|lunch)$/, '')
     .trim();
-  const weekday = WEEKDAYS.findIndex((d) => e.endsWith(d));
+  const weekday = weekdayIn(e);
   const monthIndex = MONTHS.findIndex((m) => e === `in ${m}`);
   const amount = /^in (\S+) (day|week|month|year)s?$/.exec(e);
   const season = /^(this|next) (summer|winter|spring|autumn|fall)$/.exec(e);
@@ -145,7 +153,7 @@ export function resolveFutureTime(expression: string, at: Date): ResolvedTime {
 /** "yesterday" → 2025-03-03, against the message's date. */
 export function resolvePastTime(expression: string, at: Date): ResolvedTime {
   const e = expression.toLowerCase().replace(/\s+/g, ' ').trim();
-  const weekday = WEEKDAYS.findIndex((d) => e === `last ${d}`);
+  const weekday = /^last \S+$/.test(e) ? weekdayIn(e) : -1;
   const ago = /^(\S+|a few|a couple of) (day|week|month|year)s? ago$/.exec(e);
   const calendar = calendarDate(e, at, false);
   const capital = (t: ResolvedTime): ResolvedTime => ({
