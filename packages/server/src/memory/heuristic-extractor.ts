@@ -169,7 +169,10 @@ export function findStatedFacts(text: string, context: StatementContext): Stated
   const date = new Date(context.at);
   const at = Number.isNaN(date.getTime()) ? new Date() : date;
   const letters = text.replace(/[^\p{L}]/gu, '');
-  const caseless = letters === letters.toLowerCase() || (letters.length > 3 && letters === letters.toUpperCase());
+  // Shouted messages are read as written in lower case; in either, capitals say nothing about names.
+  const shouted = letters.length > 3 && letters === letters.toUpperCase();
+  const caseless = shouted || letters === letters.toLowerCase();
+  if (shouted) text = text.toLowerCase();
   const facts: StatedFact[] = [];
   const mentioned: StatedFact[] = [];
   for (const { sentence, question } of statements(text)) {
@@ -201,7 +204,10 @@ export function findStatedFacts(text: string, context: StatementContext): Stated
   }
   // A mention adds nothing where a statement holds its slot ("my wife Anna… ask my wife").
   const covered = (f: StatedFact) => [...facts, ...mentioned].some((o) => o !== f && o.slot.startsWith(`${f.slot}:`));
-  const all = [...facts, ...mentioned.filter((f) => !facts.some((o) => o.slot === f.slot && o.kind === f.kind) && !covered(f))];
+  const all = [
+    ...facts,
+    ...mentioned.filter((f) => !facts.some((o) => o.slot === f.slot && o.kind === f.kind) && !covered(f)),
+  ];
   // One name per message: the last one given ("people call me Jojo but my real name is Josephine").
   const lastName = all.filter((f) => f.slot === 'name').at(-1);
   const seen = new Set<string>();

@@ -5,6 +5,7 @@
 import { cap, fact, type Pattern, type Speaker, type StatedFact } from './heuristic-fact.js';
 import { SUBJECT, SUBJECT_BE } from './heuristic-identity.js';
 import {
+  article,
   CONDITIONS,
   DIETS,
   FOOD,
@@ -48,17 +49,35 @@ function avoidsFact(s: Speaker, verb: 'eat' | 'drink' | 'avoid', what: string): 
   });
 }
 
-function allergyFacts(s: Speaker, what: string, intolerance = false): StatedFact[] {
-  return splitList(what, true).map((item) => {
+/** Foods one is allergic to many of: "a nut allergy" → "allergic to nuts". */
+const COUNTABLE =
+  /^(?:(?:tree |pea|wal|hazel|brazil |pine )?nut|egg|almond|cashew|pecan|pistachio|prawn|mussel|peach|banana)$/i;
+
+/**
+ * Allergies and intolerances, one fact per item: "allergic to X" (`as: 'allergic'`), "X
+ * intolerant" (`'intolerant'`), "an X intolerance" (`'intolerance'`).
+ */
+function allergyFacts(
+  s: Speaker,
+  what: string,
+  as: 'allergic' | 'intolerant' | 'intolerance' = 'allergic',
+): StatedFact[] {
+  return splitList(what, true).map((said) => {
+    const item = as === 'allergic' && COUNTABLE.test(said) ? `${said}s` : said;
     const key = topicKey(item);
+    const wording = {
+      allergic: [`You're allergic to ${secondPerson(item)}.`, `is allergic to ${thirdPerson(item)}.`],
+      intolerant: [`You're ${item} intolerant.`, `is ${item} intolerant.`],
+      intolerance: [`You have ${article(item)} ${item} intolerance.`, `has ${article(item)} ${item} intolerance.`],
+    }[as];
     return fact({
       slot: `allergy:${key}`,
       kind: 'allergy',
       category: 'health',
-      you: intolerance ? `You're ${item} intolerant.` : `You're allergic to ${secondPerson(item)}.`,
-      they: intolerance ? `${cap(s)} is ${item} intolerant.` : `${cap(s)} is allergic to ${thirdPerson(item)}.`,
+      you: wording[0]!,
+      they: `${cap(s)} ${wording[1]!}`,
       value: item,
-      reason: intolerance ? 'has an intolerance' : 'has an allergy',
+      reason: as === 'allergic' ? 'has an allergy' : 'has an intolerance',
     });
   });
 }
@@ -140,7 +159,7 @@ const allergies: Pattern[] = [
     build: (m, _rest, s) => {
       const what = (m[1] ?? m[2] ?? m[3])!.toLowerCase();
       if (/'s\b/.test(what) || /\b(?:son|daughter|kid|child|wife|husband|friend|mum|dad)\b/.test(what)) return [];
-      return allergyFacts(s, what, /intolerance/i.test(m[0]));
+      return allergyFacts(s, what, /intolerance|sensitivity/i.test(m[0]) ? 'intolerance' : 'allergic');
     },
   },
   {
@@ -149,7 +168,7 @@ const allergies: Pattern[] = [
       String.raw`(?:^|\b(?:${SUBJECT_BE}|being|i've\s+been|as\s+someone\s+who(?:'s|\s+is))\s+)${SEVERITY}([\p{L}]+)[- ]intolerant\b`,
       'giu',
     ),
-    build: (m, _rest, s) => allergyFacts(s, m[1]!.toLowerCase(), true),
+    build: (m, _rest, s) => allergyFacts(s, m[1]!.toLowerCase(), 'intolerant'),
   },
   {
     pattern: new RegExp(

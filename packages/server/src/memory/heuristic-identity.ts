@@ -17,7 +17,7 @@ import {
   titleCase,
   article,
 } from './heuristic-words.js';
-import { FUTURE_TIME, isoDate, monthYear, dayWords, resolveFutureTime } from './relative-dates.js';
+import { byThen, FUTURE_TIME, monthYear, resolveFutureTime } from './relative-dates.js';
 
 /** The subject of a sentence: "I", "we", "me and my wife", "my wife and I". */
 export const SUBJECT = String.raw`(?:i|we|(?:me|my [\p{L}-]+) and (?:my [\p{L}-]+|i|me)|my [\p{L}-]+ and i)`;
@@ -274,16 +274,16 @@ function placeIn(rest: string): string | undefined {
 }
 
 function locationFact(s: Speaker, place: string, moved = false): StatedFact {
+  // "nearby", "near York": no "in".
+  const where = /^(?:nearby|near|outside|just outside|close to|on the outskirts of)\b/i.test(place)
+    ? place
+    : `in ${place}`;
   return fact({
     slot: 'location',
     kind: 'location',
     category: 'identity',
-    you: moved
-      ? `You moved to ${place} (by ${dayWords(s.at)}).`
-      : `You live ${place === 'nearby' ? 'nearby' : `in ${place}`}.`,
-    they: moved
-      ? `${cap(s)} moved to ${place} (by ${isoDate(s.at)}).`
-      : `${cap(s)} lives ${place === 'nearby' ? 'nearby' : `in ${place}`}.`,
+    you: moved ? `You moved to ${place} (${byThen(s.at).words}).` : `You live ${where}.`,
+    they: moved ? `${cap(s)} moved to ${place} (${byThen(s.at).canonical}).` : `${cap(s)} lives ${where}.`,
     value: place,
     reason: moved ? 'said where they moved' : 'said where they live',
   });
@@ -411,8 +411,8 @@ const work: Pattern[] = [
         slot: `event:started as ${job}`,
         kind: 'event',
         category: 'event',
-        you: `You started as ${article(job)} ${job} (by ${dayWords(s.at)}).`,
-        they: `${cap(s)} started as ${article(job)} ${job} (by ${isoDate(s.at)}).`,
+        you: `You started as ${article(job)} ${job} (${byThen(s.at).words}).`,
+        they: `${cap(s)} started as ${article(job)} ${job} (${byThen(s.at).canonical}).`,
         value: `started as ${article(job)} ${job}`,
         reason: 'started a new job',
       });
@@ -514,4 +514,3 @@ const work: Pattern[] = [
 ];
 
 export const IDENTITY_PATTERNS: Pattern[] = [...names, ...ages, ...work, ...places];
-export { jobFact };

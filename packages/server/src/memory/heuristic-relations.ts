@@ -10,7 +10,6 @@ import {
   capitalize,
   CLOSE,
   COUNT,
-  FRIENDS,
   isNameWord,
   KIN,
   numberOf,
@@ -18,11 +17,9 @@ import {
   PEOPLE,
   PETS,
   phrase,
-  secondPerson,
-  thirdPerson,
   topicKey,
 } from './heuristic-words.js';
-import { FUTURE_TIME, PAST_TIME, resolveFutureTime, resolvePastTime } from './relative-dates.js';
+import { byThen, FUTURE_TIME, PAST_TIME, resolveFutureTime, resolvePastTime } from './relative-dates.js';
 
 const WORD = String.raw`[\p{L}][\p{L}'-]*`;
 const MODIFIERS = String.raw`(?:(?:little|big|older|younger|baby|eldest|oldest|youngest|middle|twin|new|late|lovely|beautiful|step|two|three)\s+)*`;
@@ -142,8 +139,7 @@ const named: Pattern[] = [
       const names = namesOf([m[4] ?? m[6], m[5] ?? m[7]], s);
       if (names.length === 0) return [countFact(s, count, `${adjective}${noun}`)];
       const described = `${numberOf(count) > 1 ? `${count.toLowerCase()} ` : ''}${adjective}${noun}`;
-      const stated = relationFact(s, described, noun, names);
-      return names.length === 1 && numberOf(count) === 1 ? [stated] : [{ ...stated, value: stated.value }];
+      return [relationFact(s, described, noun, names)];
     },
   },
   {
@@ -162,7 +158,7 @@ const named: Pattern[] = [
       String.raw`\b${SUBJECT}\s+(?:just\s+|recently\s+|finally\s+)?(?:adopted|rescued|got|bought)\s+(?:an?|our|my)\s+((?:new\s+|rescue\s+|little\s+)?(${PETS.join('|')}))\b`,
       'giu',
     ),
-    build: (m, rest, s, sentence) => {
+    build: (m, _rest, s, sentence) => {
       const pet = m[1]!.toLowerCase().replace(/^(?:new|little)\s+/, '');
       const facts = [relationFact(s, pet, m[2]!, [])];
       const when = PAST_TIME.exec(sentence);
@@ -182,7 +178,7 @@ const named: Pattern[] = [
           }),
         );
       }
-      return rest === undefined ? [] : facts;
+      return facts;
     },
   },
 ];
@@ -208,16 +204,19 @@ const status: Pattern[] = [
     ),
     build: (m, _rest, s) => {
       const what = `got ${m[1]!.toLowerCase()}`;
-      const base = fact({
-        slot: 'partner',
-        kind: 'event',
-        category: 'relationship',
-        you: `You ${what} (by ${resolvePastTime('today', s.at).words.replace(/^On /, '')}).`,
-        they: `${cap(s)} ${what} (by ${resolvePastTime('today', s.at).canonical.replace(/^On /, '')}).`,
-        value: what,
-        reason: what,
-      });
-      return [base];
+      const by = byThen(s.at);
+      // The partner slot: it replaces "single" or "engaged".
+      return [
+        fact({
+          slot: 'partner',
+          kind: 'event',
+          category: 'relationship',
+          you: `You ${what} (${by.words}).`,
+          they: `${cap(s)} ${what} (${by.canonical}).`,
+          value: what,
+          reason: what,
+        }),
+      ];
     },
   },
   {
@@ -245,6 +244,7 @@ const happenings: Pattern[] = [
       const who = `${described}${name ? ` ${name}` : ''}`;
       const when = PAST_TIME.exec(rest);
       const time = when ? resolvePastTime(when[0], s.at) : undefined;
+      const by = byThen(s.at);
       const what = m[4]!.toLowerCase();
       return [
         relationFact(s, described, m[2]!, name ? [name] : []),
@@ -252,12 +252,10 @@ const happenings: Pattern[] = [
           slot: `event:${topicKey(`${who} ${what}`)}`,
           kind: 'event',
           category: 'event',
-          you: time
-            ? `${time.words}, your ${who} ${what}.`
-            : `Your ${who} ${what} (by ${resolvePastTime('today', s.at).words.replace(/^On /, '')}).`,
+          you: time ? `${time.words}, your ${who} ${what}.` : `Your ${who} ${what} (${by.words}).`,
           they: time
             ? `${time.canonical}, ${whose(s)} ${who} ${what}.`
-            : `${whose(s)} ${who} ${what} (by ${resolvePastTime('today', s.at).canonical.replace(/^On /, '')}).`,
+            : `${whose(s)} ${who} ${what} (${by.canonical}).`,
           value: `${who} ${what}`,
           date: time?.date,
           reason: 'shared something that happened',
@@ -311,27 +309,25 @@ const mentions: Pattern[] = [
     anywhere: true,
     build: (m, rest, s) => {
       const relation = m[2]!.toLowerCase();
-      const tail = m[0].slice(m[0].toLowerCase().indexOf(relation) + relation.length);
-      // A name follows right after the relation, or after a comma and is closed by one.
-      const listed = /^\s*,/.test(tail) ? /^\s*(?:,|and\b)/i.test(rest) || rest.trim() === '' : true;
-      const candidates = listed ? [m[3], m[4]] : [];
-      const names = namesOf(candidates, s).filter((_, i) => i === 0 || s.caseless === false);
-      const lowercaseName =
-        s.caseless &&
-        names.length > 0 &&
-        !/^\s*(?:[,.!?;]|$|and\b|are\b|is\b|has\b|have\b|who\b|says?\b|said\b)/i.test(rest);
-      const given = lowercaseName ? [] : names;
-      if (
-        !CLOSE.has(relation) &&
-        !isPet(relation) &&
-        (given.length === 0 || !FRIENDS.includes(relation.replace(/^best /, '')))
-      ) {
-        if (!(given.length > 0 && /friend/.test(relation))) return [];
-      }
-      const described = m[1]!.toLowerCase().replace(/\s+$/, '');
-      return [relationFact(s, described, m[2]!, given)];
+      const names = mentionedNames(m, rest, s);
+      // "my friend", "my boss": only with a name; family and pets as they are.
+      if (!CLOSE.has(relation) && !isPet(relation) && names.length === 0) return [];
+      return [relationFact(s, m[1]!.toLowerCase().trim(), m[2]!, names)];
     },
   },
 ];
+
+/**
+ * The names right after a mentioned relation: "my husband Dev", "my cat, Luna, keeps…". In a
+ * message without capitals, a word is a name only where a name can end ("my husband dave are").
+ */
+function mentionedNames(m: RegExpExecArray, rest: string, s: Speaker): string[] {
+  const relation = m[2]!.toLowerCase();
+  const tail = m[0].slice(m[0].toLowerCase().lastIndexOf(relation) + relation.length);
+  if (/^\s*,/.test(tail) && !/^\s*(?:,|and\b|$)/i.test(rest)) return [];
+  const names = namesOf([m[3], s.caseless ? undefined : m[4]], s);
+  if (s.caseless && !/^\s*(?:[,.!?;]|$|and\b|are\b|is\b|has\b|have\b|who\b|says?\b|said\b)/i.test(rest)) return [];
+  return names;
+}
 
 export const RELATION_PATTERNS: Pattern[] = [...named, ...status, ...happenings, ...mentions];

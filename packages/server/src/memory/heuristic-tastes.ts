@@ -25,9 +25,13 @@ const SERVICE =
 /** The topic of a taste, or undefined when it is vague or a thing of the avatar's own. */
 function tasteTopic(rest: string, options: { list?: boolean; subjectless?: boolean } = {}): string | undefined {
   const raw = phrase(rest, { list: options.list ?? true });
-  if (!raw || isVague(raw) || /^(?:all the|the (?:way|look|sound|colou?rs?|idea|fact|thought|feeling))\b/i.test(raw)) return undefined;
+  if (!raw || isVague(raw) || /^(?:all the|the (?:way|look|sound|colou?rs?|idea|fact|thought|feeling))\b/i.test(raw))
+    return undefined;
   // "Love and acceptance should be everyone's right": a subject, not a taste.
-  if (options.subjectless && (/^(?:the|and|or|is|are)\b/i.test(raw) || /\b(?:is|are|was|were|should|can|will|makes?)\b/i.test(raw))) {
+  if (
+    options.subjectless &&
+    (/^(?:the|and|or|is|are)\b/i.test(raw) || /\b(?:is|are|was|were|should|can|will|makes?)\b/i.test(raw))
+  ) {
     return undefined;
   }
   const topic = bareTopic(raw.replace(/^(?:(?:love|adore)[\s,!]+)+/i, ''));
@@ -36,6 +40,11 @@ function tasteTopic(rest: string, options: { list?: boolean; subjectless?: boole
     /\s+(?:at the weekends?|on (?:the )?weekends|in the (?:evenings?|mornings?)|every day|every (?:week|morning|evening))$/i,
     '',
   );
+}
+
+/** A taste said as the sentence's subject: "Reading is my favourite" (a gerund starts it in capitals only). */
+function subjectTopic(words: string): string {
+  return bareTopic(words).replace(/^\p{Lu}(?=\p{Ll}+ing$)/u, (c) => c.toLowerCase());
 }
 
 /**
@@ -139,9 +148,23 @@ function extras(s: Speaker, rest: string, thing: string): StatedFact[] {
   if (!found) return [];
   const [how, what] = [found[1]!.toLowerCase(), found[2]!.toLowerCase()];
   if (how === 'no' || how === 'without') {
-    return [preferenceFact(s, `You don't take ${what} in your ${thing}.`, `doesn't take ${what} in their ${thing}.`, `no ${what} in ${thing}`)];
+    return [
+      preferenceFact(
+        s,
+        `You don't take ${what} in your ${thing}.`,
+        `doesn't take ${what} in their ${thing}.`,
+        `no ${what} in ${thing}`,
+      ),
+    ];
   }
-  return [preferenceFact(s, `You like your ${thing} ${how} ${what}.`, `likes their ${thing} ${how} ${what}.`, `${thing} ${how} ${what}`)];
+  return [
+    preferenceFact(
+      s,
+      `You like your ${thing} ${how} ${what}.`,
+      `likes their ${thing} ${how} ${what}.`,
+      `${thing} ${how} ${what}`,
+    ),
+  ];
 }
 
 const ORDER_ADVERB =
@@ -176,15 +199,15 @@ const preferences: Pattern[] = [
       'giu',
     ),
     build: (m, _rest, s) => {
-      const what = bareTopic(m[3]!.toLowerCase());
+      const [said0, what] = [m[3]!.toLowerCase(), bareTopic(m[3]!.toLowerCase())];
       if (isVague(what)) return [];
       const [not, verb, on, thing] = [Boolean(m[1]), m[2]!.toLowerCase(), m[4]!.toLowerCase(), m[5]!.toLowerCase()];
-      const said = `${what} ${on} your ${thing}`;
+      const said = `${said0} ${on} your ${thing}`;
       return [
         preferenceFact(
           s,
           not ? `You don't ${verb} ${said}.` : `You ${verb} ${said}.`,
-          `${not ? `doesn't ${verb}` : conjugate(verb)} ${what} ${on} their ${thing}.`,
+          `${not ? `doesn't ${verb}` : conjugate(verb)} ${said0} ${on} their ${thing}.`,
           `${not ? 'no ' : ''}${what} ${on} ${thing}`,
         ),
       ];
@@ -317,7 +340,7 @@ const dislikes: Pattern[] = [
     pattern:
       /^(?:(?:and|but|honestly|sadly)[,\s]+)?((?:[\p{L}'-]+\s+){0,2}?[\p{L}'-]+)\s+(?:isn't|is not|aren't|are not|'s not)\s+(?:really\s+)?(?:for me|my thing|my cup of tea)\b/giu,
     build: (m, _rest, s) => {
-      const topic = bareTopic(m[1]!);
+      const topic = subjectTopic(m[1]!);
       if (isVague(topic) || /^(?:it|that|this|he|she|they|which)\b/i.test(topic)) return [];
       return tasteFacts(s, "don't like", topic, -1, 'state');
     },
@@ -387,7 +410,7 @@ const likes: Pattern[] = [
     pattern:
       /^(?:(?:and|also|but|honestly|oh)[,\s]+)?((?:[\p{L}'-]+\s+){0,3}?[\p{L}'-]+)\s+(?:is|are|has to be|'s)\s+(?:my|our)\s+(?:absolute\s+|all[- ]time\s+|number one\s+|total\s+|ultimate\s+|real\s+)?(?:favou?rite|fave|fav|thing|jam|weakness|guilty pleasure)\b/giu,
     build: (m, _rest, s) => {
-      const topic = bareTopic(m[1]!);
+      const topic = subjectTopic(m[1]!);
       if (isVague(topic) || /^(?:it|that|this|he|she|they|which|who|what|there|here|mine|yours)\b/i.test(topic))
         return [];
       return tasteFacts(s, 'love', topic, 1, 'state');

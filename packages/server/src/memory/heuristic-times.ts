@@ -39,13 +39,16 @@ function plan(s: Speaker, rest: string, how: PlanVerb, needsTime: boolean): Stat
   }
   const time = when ? resolveFutureTime(when[0], s.at) : undefined;
   const key = topicKey(what);
+  // A plan starts with its verb: "Going to Japan" is "going to Japan".
+  const doing =
+    /^\p{Lu}\p{Ll}+/u.test(what) && !/^I\b/.test(what) ? what.charAt(0).toLowerCase() + what.slice(1) : what;
   return [
     fact({
       slot: `plan:${key}`,
       kind: 'plan',
       category: 'plan',
-      you: `${how.you} ${secondPerson(what)}${time ? ` ${time.words}` : ''}.`,
-      they: `${cap(s)} ${how.they} ${thirdPerson(what)}${time ? ` ${time.canonical}` : ''}.`,
+      you: `${how.you} ${secondPerson(doing)}${time ? ` ${time.words}` : ''}.`,
+      they: `${cap(s)} ${how.they} ${thirdPerson(doing)}${time ? ` ${time.canonical}` : ''}.`,
       value: what,
       date: time?.date,
       reason: 'shared a plan',

@@ -180,6 +180,11 @@ export function resolvePastTime(expression: string, at: Date): ResolvedTime {
   return { words: `Before ${dayWords(at)}`, canonical: `Before ${isoDate(at)}` };
 }
 
+/** "by 4 March 2025": when something had happened by, the message's own date. */
+export function byThen(at: Date): ResolvedTime {
+  return { date: isoDate(at), words: `by ${dayWords(at)}`, canonical: `by ${isoDate(at)}` };
+}
+
 /** "next week" → "in the week of 2025-03-10" (the words kept for search). */
 export function resolveFuture(expression: string, at: Date): string {
   return resolveFutureTime(expression, at).canonical;
