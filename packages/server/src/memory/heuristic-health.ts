@@ -3,7 +3,6 @@
  * allergic to walnuts", "I have a sesame allergy", "dairy makes me sick", "I'm diabetic").
  */
 import { cap, fact, type Pattern, type Speaker, type StatedFact } from './heuristic-fact.js';
-import { SUBJECT, SUBJECT_BE } from './heuristic-identity.js';
 import {
   article,
   CONDITIONS,
@@ -14,6 +13,8 @@ import {
   phrase,
   secondPerson,
   splitList,
+  SUBJECT,
+  SUBJECT_BE,
   thirdPerson,
   topicKey,
 } from './heuristic-words.js';

@@ -6,6 +6,8 @@
 import type { Pattern } from './heuristic-fact.js';
 import { HEALTH_PATTERNS } from './heuristic-health.js';
 import { IDENTITY_PATTERNS } from './heuristic-identity.js';
+import { NAME_PATTERNS } from './heuristic-names.js';
+import { PREFERENCE_PATTERNS } from './heuristic-preferences.js';
 import { RELATION_PATTERNS } from './heuristic-relations.js';
 import { TASTE_PATTERNS } from './heuristic-tastes.js';
 import { TIME_PATTERNS } from './heuristic-times.js';
@@ -14,9 +16,11 @@ export type { FactKind, Speaker, StatedFact } from './heuristic-fact.js';
 export { DIET, JOB, PARTNER, stem, topicKey } from './heuristic-words.js';
 
 const ALL: Pattern[] = [
+  ...NAME_PATTERNS,
   ...IDENTITY_PATTERNS,
   ...HEALTH_PATTERNS,
   ...RELATION_PATTERNS,
+  ...PREFERENCE_PATTERNS,
   ...TASTE_PATTERNS,
   ...TIME_PATTERNS,
 ];

@@ -4,7 +4,6 @@
  * in June", "my grandmother passed away").
  */
 import { cap, fact, whose, type Pattern, type Speaker, type StatedFact } from './heuristic-fact.js';
-import { SUBJECT } from './heuristic-identity.js';
 import {
   article,
   capitalize,
@@ -17,6 +16,7 @@ import {
   PEOPLE,
   PETS,
   phrase,
+  SUBJECT,
   topicKey,
 } from './heuristic-words.js';
 import { byThen, FUTURE_TIME, PAST_TIME, resolveFutureTime, resolvePastTime } from './relative-dates.js';

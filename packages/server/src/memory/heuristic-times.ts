@@ -3,8 +3,7 @@
  * on 3 May", "next Tuesday I start my new job", "yesterday I ran my first half marathon").
  */
 import { cap, fact, type Pattern, type Speaker, type StatedFact } from './heuristic-fact.js';
-import { SUBJECT, SUBJECT_BE } from './heuristic-identity.js';
-import { isVague, phrase, secondPerson, thirdPerson, topicKey } from './heuristic-words.js';
+import { isVague, phrase, secondPerson, SUBJECT, SUBJECT_BE, thirdPerson, topicKey } from './heuristic-words.js';
 import { FUTURE_TIME, PAST_TIME, resolveFutureTime, resolvePastTime } from './relative-dates.js';
 
 /** How a plan is said: to the visitor and of them. */

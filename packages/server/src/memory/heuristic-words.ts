@@ -73,6 +73,11 @@ export function isNameWord(word: string, options: { capitalised: boolean }): boo
 }
 const FOOD_WORD = new RegExp(`^${FOOD}$`, 'i');
 
+/** The subject of a sentence: "I", "we", "me and my wife", "my wife and I". */
+export const SUBJECT = String.raw`(?:i|we|(?:me|my [\p{L}-]+) and (?:my [\p{L}-]+|i|me)|my [\p{L}-]+ and i)`;
+/** The subject with its "be": "I'm", "we're", "my partner and I are". */
+export const SUBJECT_BE = String.raw`(?:i'm|i am|we're|we are|(?:me|my [\p{L}-]+) and (?:my [\p{L}-]+|i|me) are|my [\p{L}-]+ and i are)`;
+
 // ---------------------------------------------------------------------------------------------
 // Phrases.
 
