@@ -7,6 +7,7 @@ import { cap, fact, whose, type Pattern, type Speaker, type StatedFact } from '.
 import {
   bareTopic,
   conjugate,
+  FOOD,
   isVague,
   phrase,
   secondPerson,
@@ -42,9 +43,11 @@ function tasteTopic(rest: string, options: { list?: boolean; subjectless?: boole
   );
 }
 
-/** A taste said as the sentence's subject: "Reading is my favourite" (a gerund starts it in capitals only). */
+/** A taste said as the sentence's subject: "Reading is my favourite", "Chocolate is my thing" (capitals for starting the sentence only). */
 function subjectTopic(words: string): string {
-  return bareTopic(words).replace(/^\p{Lu}(?=\p{Ll}+ing$)/u, (c) => c.toLowerCase());
+  const topic = bareTopic(words);
+  const common = /^\p{Lu}\p{Ll}+ing$/u.test(topic) || new RegExp(`^${FOOD}$`, 'i').test(topic);
+  return common ? topic.charAt(0).toLowerCase() + topic.slice(1) : topic;
 }
 
 /**

@@ -111,7 +111,7 @@ const plans: Pattern[] = [
     ),
     build: (m, rest, s) => {
       const when = FUTURE_TIME.exec(m[0])!;
-      return plan(s, `${rest} ${when[0]}`, verb('You will', 'will'), true);
+      return plan(s, `${when[0]} ${rest}`, verb('You will', 'will'), true);
     },
   },
   {
