@@ -90,7 +90,7 @@ const SEVERITY = String.raw`(?:(?:very|severely|deathly|really|highly|mildly|sli
 const diets: Pattern[] = [
   {
     pattern: new RegExp(
-      String.raw`(?:\b${SUBJECT_BE}|\b(?:i've|we've|i have|we have)\s+been|\bi\s+(?:became|went|turned)|^as|\bas\s+an?|^being)\s+(?:(?:an?|now|strictly|mostly|fully|completely|mainly|both|all|a\s+strict)\s+)*(${DIET_LIST})\b(?!\s+(?:options?|food|menu|cake|version|recipes?|friendly))`,
+      String.raw`(?:\b${SUBJECT_BE}|\b(?:i've|we've|i have|we have)\s+been|\bi\s+(?:became|went|turned)|^(?:went|became|turned|gone)|^as|\bas\s+an?|^being)\s+(?:(?:an?|now|strictly|mostly|fully|completely|mainly|both|all|a\s+strict)\s+)*(${DIET_LIST})\b(?!\s+(?:options?|food|menu|cake|version|recipes?|friendly))`,
       'giu',
     ),
     build: (m, _rest, s) => [dietFact(s, m[1]!)],
@@ -143,7 +143,7 @@ const diets: Pattern[] = [
 const allergies: Pattern[] = [
   {
     pattern: new RegExp(
-      String.raw`(?:\b(?:${SUBJECT_BE}|i've\s+been|i\s+have\s+been|being|i\s+get)|^(?:(?:also|and|oh|fyi|btw|just so you know)[,\s]+)?)\s*${SEVERITY}(?:allergic|alergic|allergick|alergick)\s+to\s+|\bi\s+(?:have|'ve got|have got)\s+an?\s+${SEVERITY}(?:allergy|intolerance|sensitivity)\s+to\s+`,
+      String.raw`(?:\b(?:${SUBJECT_BE}|i've\s+been|i\s+have\s+been|being|i\s+get)|^(?:(?:also|and|oh|fyi|btw|just so you know)[,\s]+)?)\s*${SEVERITY}(?:allergic|alergic|allergick|alergick)\s+to\s+|\bi(?:\s+have|'ve\s+got|\s+have\s+got|'ve)\s+an?\s+${SEVERITY}(?:allergy|intolerance|sensitivity)\s+to\s+`,
       'giu',
     ),
     build: (m, rest, s) => {
@@ -154,7 +154,7 @@ const allergies: Pattern[] = [
   },
   {
     pattern: new RegExp(
-      String.raw`\bi\s+(?:have|'ve got|have got|got|suffer from)\s+an?\s+(?:(?:severe|serious|mild|bad|slight|life[- ]threatening|deadly|real|nasty|proper|diagnosed)\s+)*${ALLERGEN}\s+(?:allergy|intolerance|sensitivity)\b|^${ALLERGEN}\s+(?:allergy|intolerance)\s+(?:here|sufferer|over here)\b|(?<=\bi\b[^.!?;]*?)\b(?:because of|due to|with|for|from)\s+(?:my|an?)\s+(?:severe\s+|serious\s+|bad\s+)?${ALLERGEN}\s+(?:allergy|intolerance)\b`,
+      String.raw`\bi(?:\s+have|'ve\s+got|\s+have\s+got|\s+got|'ve|\s+suffer\s+from)\s+an?\s+(?:(?:severe|serious|mild|bad|slight|life[- ]threatening|deadly|real|nasty|proper|diagnosed)\s+)*${ALLERGEN}\s+(?:allergy|intolerance|sensitivity)\b|^${ALLERGEN}\s+(?:allergy|intolerance)\s+(?:here|sufferer|over here)\b|(?<=\bi\b[^.!?;]*?)\b(?:because of|due to|with|for|from)\s+(?:my|an?)\s+(?:severe\s+|serious\s+|bad\s+)?${ALLERGEN}\s+(?:allergy|intolerance)\b`,
       'giu',
     ),
     build: (m, _rest, s) => {
@@ -213,7 +213,7 @@ const conditions: Pattern[] = [
   },
   {
     pattern: new RegExp(
-      String.raw`\bi\s+(?:have|suffer from|'ve got|have got|was diagnosed with|live with|struggle with)\s+(${ILLNESSES.join('|')})\b`,
+      String.raw`\bi(?:\s+have|'ve\s+got|\s+have\s+got|'ve|\s+suffer\s+from|\s+was\s+diagnosed\s+with|\s+live\s+with|\s+struggle\s+with)\s+(${ILLNESSES.join('|')})\b`,
       'giu',
     ),
     build: (m, _rest, s) => {

@@ -97,6 +97,27 @@ const places: Pattern[] = [
     build: (_m, rest, s) => (NEARBY.test(rest) ? [locationFact(s, 'nearby')] : []),
   },
   {
+    // "I live on a boat".
+    pattern: new RegExp(
+      String.raw`\b${SUBJECT}\s+(?:currently\s+|now\s+|still\s+)?live\s+on\s+an?\s+(boat|narrowboat|houseboat|barge|farm|island|estate|smallholding|ranch|campsite)\b`,
+      'giu',
+    ),
+    build: (m, _rest, s) => {
+      const home = m[1]!.toLowerCase();
+      return [
+        fact({
+          slot: 'location',
+          kind: 'location',
+          category: 'identity',
+          you: `You live on ${article(home)} ${home}.`,
+          they: `${cap(s)} lives on ${article(home)} ${home}.`,
+          value: home,
+          reason: 'said where they live',
+        }),
+      ];
+    },
+  },
+  {
     pattern: new RegExp(
       String.raw`\b${SUBJECT}(?:'ve|\s+have)?\s+(?:just\s+|recently\s+|finally\s+)?moved\s+(?:house\s+)?to\s+`,
       'giu',
@@ -141,7 +162,7 @@ const places: Pattern[] = [
 // Work and study.
 
 const NOT_A_JOB =
-  /^(?:big|huge|bit|little|good|great|bad|terrible|awful|amateur|home|hobby|former|ex|aspiring|wannabe|would-be|keen|proud|frustrated|failed|retired)\b/i;
+  /^(?:big|huge|bit|little|good|great|bad|terrible|awful|amateur|home|hobby|former|ex|aspiring|wannabe|would-be|keen|proud|frustrated|failed)\b/i;
 
 export function jobFact(s: Speaker, job: string, employer?: string): StatedFact {
   const slot = /\bstudent\b/.test(job) ? 'study' : 'job';
@@ -236,6 +257,15 @@ const work: Pattern[] = [
     },
   },
   {
+    // "I work nights", "I work part-time": how, when nothing says where.
+    pattern:
+      /\bi\s+(?:currently\s+|now\s+|still\s+)?work\s+(nights|night shifts|days|weekends|shifts|part[- ]time|full[- ]time|remotely|from home)\b(?!\s+(?:as|at|for|in)\b)/giu,
+    build: (m, _rest, s) => {
+      const how = m[1]!.toLowerCase();
+      return [workFact(s, `You work ${how}.`, `works ${how}.`, how)];
+    },
+  },
+  {
     pattern: /\bi\s+(?:currently\s+|now\s+)?teach\s+/giu,
     build: (_m, rest, s) => {
       const what = phrase(rest)?.split(/\s+(?:at|in|to|for)\s+/i)[0];
@@ -266,7 +296,11 @@ const work: Pattern[] = [
       /\bi\s+(?:currently\s+|now\s+)?study\s+|\bi(?:'m| am)\s+(?:currently\s+|now\s+)?studying\s+|(?<=\bi(?:'m| am)\b[^.!?;]{3,40}?)\bstudying\s+/giu,
     build: (_m, rest, s) => {
       const what = phrase(rest);
-      if (!what || isVague(what) || /^(?:for|hard|right|now|tonight|today)\b/i.test(what)) return [];
+      if (!what || isVague(what) || /^(?:hard|right|now|tonight|today)\b/i.test(what)) return [];
+      // "studying for my nursing exams": what the exams are in.
+      const exam = /^for\s+(?:my|the|an?)\s+(.+?)\s+(?:exams?|finals|degree|qualification|test)$/i.exec(what);
+      if (/^for\b/i.test(what) && !exam) return [];
+      if (exam) return [workFact(s, `You study ${exam[1]}.`, `studies ${exam[1]}.`, exam[1]!, 'study')];
       return [workFact(s, `You study ${secondPerson(what)}.`, `studies ${thirdPerson(what)}.`, what, 'study')];
     },
   },

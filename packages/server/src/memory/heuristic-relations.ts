@@ -125,7 +125,7 @@ const named: Pattern[] = [
   {
     // "I have two kids, Leo and Ada", "We've got two cats", "I have a dog named Biscuit".
     pattern: new RegExp(
-      String.raw`\b${SUBJECT}\s+(?:have|'ve got|have got|got)\s+(${COUNT})\s+((?:[\p{L}-]+\s+)?)(${KIN})\b(?!\s+(?:allergy|allergies|food|hair|person|lover|video|friendly|treats|walker|sitter|bed|toy))(?:,?\s+(?:called|named)\s+${NAMES}|,\s+${NAMES}(?=\s*(?:[.,!;]|$|and\b|who\b|aged?\b)))?`,
+      String.raw`\b${SUBJECT}(?:\s+have|'ve\s+got|\s+have\s+got|\s+got|'ve)\s+(${COUNT})\s+((?:[\p{L}-]+\s+)?)(${KIN}(?:s|ren)?)\b(?!\s+(?:allergy|allergies|food|hair|person|lover|video|friendly|treats|walker|sitter|bed|toy))(?:,?\s+(?:called|named)\s+${NAMES}|,\s+${NAMES}(?=\s*(?:[.,!;]|$|and\b|who\b|aged?\b)))?`,
       'giu',
     ),
     build: (m, _rest, s) => {
@@ -222,10 +222,21 @@ const status: Pattern[] = [
   {
     // "As a mum of three", "I'm a dad of two".
     pattern: new RegExp(
-      String.raw`\b(?:i(?:'m| am)|as)\s+an?\s+(?:proud\s+|busy\s+|single\s+|working\s+|tired\s+)?(mum|mom|mother|dad|father|parent|grandma|granny|grandmother|grandad|grandpa|grandfather|grandparent)\s+(?:of|to)\s+(${COUNT})\b`,
+      String.raw`(?:\b(?:i(?:'m| am)|as)\s+an?\s+|^)(?:proud\s+|busy\s+|(single)\s+|working\s+|tired\s+)?(mum|mom|mother|dad|father|parent|grandma|granny|grandmother|grandad|grandpa|grandfather|grandparent)\s+(?:of|to)\s+(${COUNT})\b`,
       'giu',
     ),
-    build: (m, _rest, s) => [countFact(s, m[2]!.toLowerCase(), /^grand/i.test(m[1]!) ? 'grandchildren' : 'kids')],
+    build: (m, _rest, s) => {
+      const kids = countFact(s, m[3]!.toLowerCase(), /^grand/i.test(m[2]!) ? 'grandchildren' : 'kids');
+      return m[1] ? [statusFact(s, 'single'), kids] : [kids];
+    },
+  },
+  {
+    // "We're a family of four, two adults and two kids".
+    pattern: new RegExp(
+      String.raw`\b(?:we're|we are)\s+a\s+family\s+of\s+${COUNT}\b[^.;!?]*?\b(${COUNT})\s+(kids|children|teenagers|boys|girls)\b`,
+      'giu',
+    ),
+    build: (m, _rest, s) => [countFact(s, m[1]!.toLowerCase(), m[2]!.toLowerCase())],
   },
 ];
 

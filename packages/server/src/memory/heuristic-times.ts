@@ -2,8 +2,17 @@
  * Plans and events, with their dates resolved against the message's own ("I'm flying to Lisbon
  * on 3 May", "next Tuesday I start my new job", "yesterday I ran my first half marathon").
  */
-import { cap, fact, type Pattern, type Speaker, type StatedFact } from './heuristic-fact.js';
-import { isVague, phrase, secondPerson, SUBJECT, SUBJECT_BE, thirdPerson, topicKey } from './heuristic-words.js';
+import { cap, fact, whose, type Pattern, type Speaker, type StatedFact } from './heuristic-fact.js';
+import {
+  article,
+  isVague,
+  phrase,
+  secondPerson,
+  SUBJECT,
+  SUBJECT_BE,
+  thirdPerson,
+  topicKey,
+} from './heuristic-words.js';
 import { FUTURE_TIME, PAST_TIME, resolveFutureTime, resolvePastTime } from './relative-dates.js';
 
 /** How a plan is said: to the visitor and of them. */
@@ -14,7 +23,7 @@ interface PlanVerb {
 const verb = (you: string, they: string): PlanVerb => ({ you, they });
 
 const EVENT_NOUNS =
-  'party|birthday party|wedding|baby shower|shower|birthday|anniversary|wedding anniversary|christening|graduation|interview|job interview|exam|driving test|test|appointment|surgery|operation|holiday|trip|flight|move|concert|gig|match|race|marathon|conference|dinner party|lunch|bbq|barbecue|celebration|reunion|funeral|hen do|stag do|hen party|stag party|leaving do|retirement party|due date|housewarming|dinner';
+  'party|birthday party|wedding|flight|train|ferry|delivery|baby shower|shower|birthday|anniversary|wedding anniversary|christening|graduation|interview|job interview|exam|driving test|test|appointment|surgery|operation|holiday|trip|flight|move|concert|gig|match|race|marathon|conference|dinner party|lunch|bbq|barbecue|celebration|reunion|funeral|hen do|stag do|hen party|stag party|leaving do|retirement party|due date|housewarming|dinner';
 /** Things people are doing right now, not plans: "I'm working from home today". */
 const NOT_PLANS =
   /^(?:working|feeling|waiting|looking|thinking|wondering|trying|doing|eating|sitting|chatting|talking|asking|reading|browsing|ordering|getting ready|hoping|planning to|going to|about to|staying in|off work|having (?:trouble|issues|problems|fun|a (?:good|great|hard|bad|rough|nice|lovely|look))|not)\b/i;
@@ -50,6 +59,29 @@ function plan(s: Speaker, rest: string, how: PlanVerb, needsTime: boolean): Stat
       they: `${cap(s)} ${how.they} ${thirdPerson(doing)}${time ? ` ${time.canonical}` : ''}.`,
       value: what,
       date: time?.date,
+      reason: 'shared a plan',
+    }),
+  ];
+}
+
+/** Something ahead the visitor named: "your wedding anniversary is on 9 March", "you have a baby shower on…". */
+function occasion(s: Speaker, rest: string, theirs: boolean): StatedFact[] {
+  const when = FUTURE_TIME.exec(rest);
+  const what = when && phrase(rest.slice(0, when.index).replace(/\s+is\s*$/i, ''), { maxWords: 8 });
+  if (!when || !what) return [];
+  const time = resolveFutureTime(when[0], s.at);
+  const is = /\s(?:lands|leaves|departs|arrives|starts|begins)\b/i.test(what) ? '' : ' is';
+  return [
+    fact({
+      slot: `plan:${topicKey(what)}`,
+      kind: 'plan',
+      category: 'plan',
+      you: theirs ? `Your ${what}${is} ${time.words}.` : `You have ${article(what)} ${what} ${time.words}.`,
+      they: theirs
+        ? `${whose(s)} ${what}${is} ${time.canonical}.`
+        : `${cap(s)} has ${article(what)} ${what} ${time.canonical}.`,
+      value: what,
+      date: time.date,
       reason: 'shared a plan',
     }),
   ];
@@ -123,15 +155,12 @@ const plans: Pattern[] = [
     build: (_m, rest, s) => plan(s, rest, verb('You', 'will'), true),
   },
   {
-    // "It's our wedding anniversary on Sunday", "Baby shower is on the 22nd of March".
+    // "It's our wedding anniversary on Sunday", "Baby shower is on the 22nd", "My flight lands at 6am on Friday".
     pattern: new RegExp(
-      String.raw`^(?:it's\s+(?:my|our)\s+|(?:the|my|our)\s+)?(?=(?:[\p{L}'-]+\s+)?(?:${EVENT_NOUNS})\s+(?:is\s+)?${FUTURE_TIME.source})|\bit's\s+(?:my|our)\s+(?=(?:[\p{L}'-]+\s+)?(?:${EVENT_NOUNS})\s+${FUTURE_TIME.source})`,
+      String.raw`(?:^(?:it's\s+)?|\bit's\s+(?=(?:my|our)\s))(?:(my|our|the)\s+)?(?=(?:[\p{L}'-]+\s+)?(?:${EVENT_NOUNS})\s+(?:(?:is|lands|leaves|departs|arrives|starts|begins)\b[^,.!?;]*?)?${FUTURE_TIME.source})`,
       'giu',
     ),
-    build: (_m, rest, s) => {
-      if (/^birthday\b/i.test(rest)) return [];
-      return plan(s, rest.replace(/\s+is(?=\s)/i, ''), verb('You have', 'has'), true);
-    },
+    build: (m, rest, s) => (/^birthday\b/i.test(rest) ? [] : occasion(s, rest, Boolean(m[1]))),
   },
   {
     // "I need a cake for Friday".
@@ -165,7 +194,7 @@ function event(s: Speaker, rest: string, when: string): StatedFact[] {
   // "I just finished." says nothing worth keeping on its own.
   if (!object && !ALONE.test(clause)) return [];
   if (
-    /^(?:here|there|back|home|it|that|this|up|off|done|through|your|you)\b/i.test(object) &&
+    /^(?:here|there|back(?!\s+from\b)|home|it|that|this|up|off|done|through|your|you)\b/i.test(object) &&
     !/^(?:your|you)\b/i.test(object.replace(/^to\s+/, ''))
   ) {
     return [];

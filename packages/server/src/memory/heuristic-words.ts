@@ -35,7 +35,7 @@ export const PEOPLE = list(
 export const CLOSE = new Set(PEOPLE);
 export const FRIENDS = list('friend|best friend|flatmate|roommate|housemate|neighbour|neighbor|colleague|boss');
 export const PETS = list(
-  'dog|cat|puppy|kitten|hamster|rabbit|bunny|parrot|budgie|bird|horse|pony|turtle|tortoise|guinea pig|fish|goldfish|lizard|snake|gecko|ferret|chickens|hens|pet|dogs|cats|puppies|kittens|rabbits|guinea pigs',
+  'dog|cat|puppy|kitten|retriever|labrador|lab|spaniel|cocker spaniel|terrier|poodle|collie|border collie|dachshund|beagle|pug|husky|greyhound|whippet|lurcher|bulldog|chihuahua|corgi|schnauzer|labradoodle|cockapoo|cavapoo|german shepherd|sheepdog|hamster|rabbit|bunny|parrot|budgie|bird|horse|pony|turtle|tortoise|guinea pig|fish|goldfish|lizard|snake|gecko|ferret|chickens|hens|pet|dogs|cats|puppies|kittens|rabbits|guinea pigs',
 );
 export const KIN = `(?:${[...PEOPLE, ...FRIENDS, ...PETS]
   .sort((a, b) => b.length - a.length)
@@ -130,7 +130,10 @@ export function splitList(p: string, nouns = false): string[] {
   const parts = p.split(comma ? /\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+/i : /\s+(?:and|or|&)\s+/i);
   // Without commas, "and" joins things only when each is short and of a kind: "cats and dogs".
   const plural = (x: string) => /(?:\S{2,}ing|[^s\s]{2,}s)$/i.test(x.trim()) && x.trim().split(/\s+/).length <= 3;
-  const ok = parts.length > 1 && (comma || nouns || parts.every(plural));
+  // …or when each is a phrase of its own: "historical fiction and anything by Hilary Mantel", not
+  // "black and white films" or "peanut butter and jelly".
+  const phrases = (x: string) => /^\S+(?:\s+\S+){1,3}$/.test(x.trim());
+  const ok = parts.length > 1 && (comma || nouns || parts.every(plural) || parts.every(phrases));
   return (ok ? parts : [p]).map((x) => x.trim()).filter(Boolean);
 }
 

@@ -21,7 +21,7 @@ const CALENDAR_DATE = String.raw`(?:(?:the\s+)?${DAY_NUMBER}(?:\s+of)?\s+${MONTH
 
 /** A time ahead of the message ("tomorrow", "in two weeks", "on 3 May"). */
 export const FUTURE_TIME = new RegExp(
-  String.raw`\b(?:(?:on|from|by|until)\s+)?(?:${CALENDAR_DATE}|tomorrow${PART_OF_DAY}|tonight|today|this (?:morning|afternoon|evening|weekend|week|month|year|summer|winter|spring|autumn|fall)|(?:for|over) the weekend|next (?:week|weekend|month|year|summer|winter|spring|autumn|fall|${WEEKDAY})${PART_OF_DAY}|(?:(?:this|on) ${WEEKDAY}|${FULL_WEEKDAY})${PART_OF_DAY}|in (?:${MONTHS.join('|')})|in (?:\d+|a|an|one|two|three|four|five|six) (?:days?|weeks?|months?|years?)|soon|later this (?:week|month|year))\b`,
+  String.raw`\b(?:(?:on|from|by|until)\s+)?(?:${CALENDAR_DATE}|tomorrow${PART_OF_DAY}|tonight|today|this (?:morning|afternoon|evening|weekend|week|month|year|summer|winter|spring|autumn|fall)|(?:for|over) the weekend|in the (?:summer|winter|spring|autumn|fall)|next (?:week|weekend|month|year|summer|winter|spring|autumn|fall|${WEEKDAY})${PART_OF_DAY}|(?:(?:this|on) ${WEEKDAY}|${FULL_WEEKDAY})${PART_OF_DAY}|in (?:${MONTHS.join('|')})|in (?:\d+|a|an|one|two|three|four|five|six) (?:days?|weeks?|months?|years?)|soon|later this (?:week|month|year))\b`,
   'i',
 );
 /** A time before the message ("yesterday", "last Friday", "two weeks ago"). */
@@ -119,7 +119,7 @@ export function resolveFutureTime(expression: string, at: Date): ResolvedTime {
   const weekday = weekdayIn(e);
   const monthIndex = MONTHS.findIndex((m) => e === `in ${m}`);
   const amount = /^in (\S+) (day|week|month|year)s?$/.exec(e);
-  const season = /^(this|next) (summer|winter|spring|autumn|fall)$/.exec(e);
+  const season = /^(this|next|in the) (summer|winter|spring|autumn|fall)$/.exec(e);
   const calendar = calendarDate(e, at, true);
   if (calendar) return day(calendar);
   if (e === 'tomorrow') return day(addDays(at, 1));
