@@ -6,7 +6,17 @@ import {
   type MemoryDecision,
   type MemoryExtractor,
 } from './extraction-types.js';
-import { DIET, JOB, MENTIONS, PARTNER, PATTERNS, stem, topicKey, type StatedFact } from './heuristic-patterns.js';
+import {
+  DIET,
+  JOB,
+  MENTIONS,
+  PARTNER,
+  PATTERNS,
+  stem,
+  topicKey,
+  type Speaker,
+  type StatedFact,
+} from './heuristic-patterns.js';
 
 export { topicKey, type FactKind, type StatedFact } from './heuristic-patterns.js';
 export { resolveFuture, resolvePast } from './relative-dates.js';
@@ -169,46 +179,56 @@ export function findStatedFacts(text: string, context: StatementContext): Stated
   const date = new Date(context.at);
   const at = Number.isNaN(date.getTime()) ? new Date() : date;
   const letters = text.replace(/[^\p{L}]/gu, '');
-  // Shouted messages are read as written in lower case; in either, capitals say nothing about names.
+  // Shouted messages are read in lower case; in either, capitals say nothing about names.
   const shouted = letters.length > 3 && letters === letters.toUpperCase();
   const caseless = shouted || letters === letters.toLowerCase();
-  if (shouted) text = text.toLowerCase();
   const facts: StatedFact[] = [];
   const mentioned: StatedFact[] = [];
-  for (const { sentence, question } of statements(text)) {
-    const found: Array<[number, StatedFact[]]> = [];
-    const claimed: Array<[number, number]> = [];
-    const speaker = () => {
-      // A name given earlier in this very message names the visitor in the facts after it.
-      const named =
-        context.visitorName?.trim() || [...facts, ...found.flatMap(([, f]) => f)].find((f) => f.slot === 'name')?.topic;
+  for (const { sentence, question } of statements(shouted ? text.toLowerCase() : text)) {
+    // A name given earlier in this very message names the visitor in the facts after it.
+    const speaker = (sofar: readonly StatedFact[]) => {
+      const named = context.visitorName?.trim() || [...facts, ...sofar].find((f) => f.slot === 'name')?.topic;
       return { subject: named || 'the visitor', at, caseless };
     };
-    for (const { pattern, build } of question ? [] : PATTERNS) {
-      for (const match of sentence.matchAll(pattern)) {
-        const start = match.index;
-        const end = start + match[0].length;
-        if (claimed.some(([a, b]) => start < b && end > a) || !isAssertion(sentence, match)) continue;
-        const built = build(match, sentence.slice(end), speaker(), sentence);
-        if (built.length === 0) continue;
-        claimed.push([start, end]);
-        found.push([start, built]);
-      }
-    }
-    facts.push(...found.sort((a, b) => a[0] - b[0]).flatMap(([, built]) => built));
+    if (!question) facts.push(...statedIn(sentence, speaker));
     for (const { pattern, build } of MENTIONS) {
       for (const match of sentence.matchAll(pattern)) {
-        mentioned.push(...build(match, sentence.slice(match.index + match[0].length), speaker(), sentence));
+        mentioned.push(...build(match, sentence.slice(match.index + match[0].length), speaker([]), sentence));
       }
     }
   }
-  // A mention adds nothing where a statement holds its slot ("my wife Anna… ask my wife").
-  const covered = (f: StatedFact) => [...facts, ...mentioned].some((o) => o !== f && o.slot.startsWith(`${f.slot}:`));
-  const all = [
-    ...facts,
-    ...mentioned.filter((f) => !facts.some((o) => o.slot === f.slot && o.kind === f.kind) && !covered(f)),
-  ];
-  // One name per message: the last one given ("people call me Jojo but my real name is Josephine").
+  return distinctFacts(facts, mentioned);
+}
+
+/** The statements of one sentence, each span claimed by the first pattern that makes facts of it. */
+function statedIn(sentence: string, speaker: (sofar: readonly StatedFact[]) => Speaker): StatedFact[] {
+  const found: Array<[number, StatedFact[]]> = [];
+  const claimed: Array<[number, number]> = [];
+  for (const { pattern, build } of PATTERNS) {
+    for (const match of sentence.matchAll(pattern)) {
+      const start = match.index;
+      const end = start + match[0].length;
+      if (claimed.some(([a, b]) => start < b && end > a) || !isAssertion(sentence, match)) continue;
+      const built = build(match, sentence.slice(end), speaker(found.flatMap(([, f]) => f)), sentence);
+      if (built.length === 0) continue;
+      claimed.push([start, end]);
+      found.push([start, built]);
+    }
+  }
+  // In the order they were said.
+  return found.sort((a, b) => a[0] - b[0]).flatMap(([, built]) => built);
+}
+
+/**
+ * Statements, then the mentions no statement holds the slot of ("my wife Anna… ask my wife"),
+ * one name per message (the last: "people call me Jojo but my real name is Josephine"), no
+ * fact twice.
+ */
+function distinctFacts(facts: StatedFact[], mentioned: StatedFact[]): StatedFact[] {
+  const covered = (f: StatedFact) =>
+    facts.some((o) => o.slot === f.slot && o.kind === f.kind) ||
+    [...facts, ...mentioned].some((o) => o !== f && o.slot.startsWith(`${f.slot}:`));
+  const all = [...facts, ...mentioned.filter((f) => !covered(f))];
   const lastName = all.filter((f) => f.slot === 'name').at(-1);
   const seen = new Set<string>();
   return all.filter((f) => {
