@@ -376,11 +376,12 @@ describe('HeuristicMemoryExtractor', () => {
           : ['add', d.category, d.text],
     );
 
-  it('writes a full decision: third person, category importance, source message', async () => {
+  it('writes a full decision: said to the visitor, searched by their name, category importance, source message', async () => {
     const [decision] = await extractor.extract(turn('I love hiking.', { visitorName: 'Sam' }), bank([]));
     expect(decision).toEqual({
       event: 'add',
-      text: 'Sam loves hiking.',
+      text: 'You love hiking.',
+      searchText: 'Sam loves hiking.',
       category: 'preference',
       importance: 0.6,
       sourceMessageIds: ['msg_user'],
@@ -389,68 +390,79 @@ describe('HeuristicMemoryExtractor', () => {
   });
 
   it.each<[string, string, Array<[string, string, MemoryCategory]>, unknown[]]>([
-    ['name', 'My name is Sam.', [], [['add', 'identity', "The visitor's name is Sam."]]],
-    ['age', "I'm 34 years old", [], [['add', 'identity', 'Sam is 34 years old (as of March 2025).']]],
+    ['name', 'My name is Sam.', [], [['add', 'identity', 'Your name is Sam.']]],
+    ['age', "I'm 34 years old", [], [['add', 'identity', "You're 34 years old (as of March 2025)."]]],
     [
       'where they live',
       'I live in new york city with my wife',
       [],
-      [['add', 'identity', 'Sam lives in New York City.']],
+      [
+        ['add', 'identity', 'You live in New York City.'],
+        ['add', 'relationship', 'You have a wife.'],
+      ],
     ],
-    ['where they moved', 'I just moved to Lisbon!', [], [['add', 'identity', 'Sam moved to Lisbon (by 2025-03-04).']]],
-    ['where they are from', "I'm originally from Italy", [], [['add', 'identity', 'Sam is from Italy.']]],
-    ['work', 'I work as a nurse at night', [], [['add', 'work', 'Sam works as a nurse at night.']]],
-    ['job title', "I'm a software engineer", [], [['add', 'work', 'Sam is a software engineer.']]],
-    ['study', 'I study marine biology', [], [['add', 'work', 'Sam studies marine biology.']]],
-    ['partner', 'My wife is called Anna', [], [['add', 'relationship', "Sam's wife is called Anna."]]],
-    ['pet', 'I have a dog named Biscuit', [], [['add', 'relationship', 'Sam has a dog called Biscuit.']]],
-    ['children', 'I have two kids', [], [['add', 'relationship', 'Sam has two kids.']]],
+    [
+      'where they moved',
+      'I just moved to Lisbon!',
+      [],
+      [['add', 'identity', 'You moved to Lisbon (by 4 March 2025).']],
+    ],
+    ['where they are from', "I'm originally from Italy", [], [['add', 'identity', "You're from Italy."]]],
+    ['work', 'I work as a nurse at night', [], [['add', 'work', 'You work as a nurse at night.']]],
+    ['job title', "I'm a software engineer", [], [['add', 'work', "You're a software engineer."]]],
+    ['study', 'I study marine biology', [], [['add', 'work', 'You study marine biology.']]],
+    ['partner', 'My wife is called Anna', [], [['add', 'relationship', 'Your wife is called Anna.']]],
+    ['pet', 'I have a dog named Biscuit', [], [['add', 'relationship', 'Your dog is called Biscuit.']]],
+    ['children', 'I have two kids', [], [['add', 'relationship', 'You have two kids.']]],
     [
       'likes, one fact per item',
       'I love hiking, cooking and reading',
       [],
       [
-        ['add', 'preference', 'Sam loves hiking.'],
-        ['add', 'preference', 'Sam loves cooking.'],
-        ['add', 'preference', 'Sam loves reading.'],
+        ['add', 'preference', 'You love hiking.'],
+        ['add', 'preference', 'You love cooking.'],
+        ['add', 'preference', 'You love reading.'],
       ],
     ],
-    ['dislikes', "I can't stand loud music", [], [['add', 'preference', "Sam can't stand loud music."]]],
+    ['dislikes', "I can't stand loud music", [], [['add', 'preference', "You can't stand loud music."]]],
     [
       'diet and allergies',
       "I'm vegetarian. I'm allergic to peanuts and shellfish.",
       [],
       [
-        ['add', 'health', 'Sam is vegetarian.'],
-        ['add', 'health', 'Sam is allergic to peanuts.'],
-        ['add', 'health', 'Sam is allergic to shellfish.'],
+        ['add', 'health', "You're vegetarian."],
+        ['add', 'health', "You're allergic to peanuts."],
+        ['add', 'health', "You're allergic to shellfish."],
       ],
     ],
     [
       'plans, with the date resolved',
       "I'm going to visit my mum next week.",
       [],
-      [['add', 'plan', 'Sam is going to visit their mum in the week of 2025-03-10.']],
+      [
+        ['add', 'plan', "You're going to visit your mum in the week of 10 March 2025."],
+        ['add', 'relationship', 'You mentioned your mum.'],
+      ],
     ],
-    ['plans without a date', "I'm planning to learn Spanish", [], [['add', 'plan', 'Sam plans to learn Spanish.']]],
+    ['plans without a date', "I'm planning to learn Spanish", [], [['add', 'plan', 'You plan to learn Spanish.']]],
     [
       'events, with the date resolved',
       'Yesterday I finished my thesis!',
       [],
-      [['add', 'event', 'On 2025-03-03, Sam finished their thesis.']],
+      [['add', 'event', 'On 3 March 2025, you finished your thesis.']],
     ],
-    ['events just now', 'I just got a new job!', [], [['add', 'event', 'On 2025-03-04, Sam got a new job.']]],
+    ['events just now', 'I just got a new job!', [], [['add', 'event', 'On 4 March 2025, you got a new job.']]],
     [
       'a new name replaces the old one',
       'Actually, call me Sam',
       [['mem_name', "The visitor's name is Samuel.", 'identity']],
-      [['update', 'mem_name', "The visitor's name is Sam."]],
+      [['update', 'mem_name', 'Your name is Sam.']],
     ],
     [
       'a new age replaces the old one, however alike the texts read',
       "I'm 34.",
       [['mem_age', 'Sam is 33 years old (as of May 2024).', 'identity']],
-      [['update', 'mem_age', 'Sam is 34 years old (as of March 2025).']],
+      [['update', 'mem_age', "You're 34 years old (as of March 2025)."]],
     ],
     [
       'a move replaces where they live',
@@ -459,13 +471,13 @@ describe('HeuristicMemoryExtractor', () => {
         ['mem_city', 'Sam lives in Paris.', 'identity'],
         ['mem_sister', "Sam's sister lives in Rome.", 'relationship'],
       ],
-      [['update', 'mem_city', 'Sam lives in Berlin.']],
+      [['update', 'mem_city', 'You live in Berlin.']],
     ],
     [
       'a new job replaces the old one',
       "I'm a teacher",
       [['mem_job', 'Sam works as a nurse.', 'work']],
-      [['update', 'mem_job', 'Sam is a teacher.']],
+      [['update', 'mem_job', "You're a teacher."]],
     ],
     [
       'coffee → tea: a stated replacement updates the old preference',
@@ -474,19 +486,19 @@ describe('HeuristicMemoryExtractor', () => {
         ['mem_coffee', 'Sam likes coffee.', 'preference'],
         ['mem_dog', 'Sam has a dog called Rex.', 'relationship'],
       ],
-      [['update', 'mem_coffee', 'Sam now prefers tea over coffee.']],
+      [['update', 'mem_coffee', 'You now prefer tea over coffee.']],
     ],
     [
       '"now" with a similar preference updates it',
       'These days I like tea.',
       [['mem_coffee', 'Sam likes coffee.', 'preference']],
-      [['update', 'mem_coffee', 'Sam now likes tea.']],
+      [['update', 'mem_coffee', 'You now like tea.']],
     ],
     [
       'the opposite preference is replaced',
       'I love mushrooms',
       [['mem_mush', 'Sam hates mushrooms.', 'preference']],
-      [['update', 'mem_mush', 'Sam loves mushrooms.']],
+      [['update', 'mem_mush', 'You love mushrooms.']],
     ],
     [
       '"not anymore" deletes the like',
@@ -501,7 +513,7 @@ describe('HeuristicMemoryExtractor', () => {
       '"stopped" with nothing to delete is remembered',
       'I stopped drinking coffee',
       [],
-      [['add', 'preference', 'Sam stopped drinking coffee.']],
+      [['add', 'preference', 'You stopped drinking coffee.']],
     ],
     ['a near-duplicate is not added again', 'I love hiking', [['mem_hiking', 'Sam likes hiking.', 'preference']], []],
     ['the same text is not added again', 'I love hiking!', [['mem_hiking', 'Sam loves hiking.', 'preference']], []],
@@ -512,21 +524,53 @@ describe('HeuristicMemoryExtractor', () => {
       [],
     ],
     [
+      'a new diet replaces the old one',
+      "I'm vegan now",
+      [['mem_diet', "You're vegetarian.", 'health']],
+      [['update', 'mem_diet', "You're vegan."]],
+    ],
+    [
+      'a new birthday replaces the old one',
+      'My birthday is on June 12th',
+      [['mem_birthday', 'Your birthday is on 2 June.', 'identity']],
+      [['update', 'mem_birthday', 'Your birthday is on 12 June.']],
+    ],
+    [
+      'the opposite preference, said to the visitor, is replaced',
+      'I love mushrooms',
+      [['mem_mush', "You don't like mushrooms.", 'preference']],
+      [['update', 'mem_mush', 'You love mushrooms.']],
+    ],
+    [
+      '"not anymore" deletes a like said to the visitor',
+      "I don't like coffee anymore",
+      [['mem_coffee', 'You like coffee.', 'preference']],
+      [['delete', 'mem_coffee']],
+    ],
+    [
+      'a fact said the same way is not added again',
+      'I love hiking',
+      [['mem_hiking', 'You love hiking.', 'preference']],
+      [],
+    ],
+    [
       'a plain new like is added next to others',
       'I like tea.',
       [['mem_coffee', 'Sam likes coffee.', 'preference']],
-      [['add', 'preference', 'Sam likes tea.']],
+      [['add', 'preference', 'You like tea.']],
     ],
   ])('%s', async (_name, message, existing, expected) => {
     expect(await run(message, existing, 'Sam')).toEqual(expected);
   });
 
   it('names the visitor in later facts by a name given in the same message', async () => {
-    expect(await run("Hi, I'm called Priya and I love jazz")).toEqual([
-      ['add', 'identity', "The visitor's name is Priya."],
-      ['add', 'preference', 'Priya loves jazz.'],
+    const searched = async (message: string) =>
+      (await extractor.extract(turn(message), bank([]))).map((d) => (d.event === 'delete' ? '' : d.searchText));
+    expect(await searched("Hi, I'm called Priya and I love jazz")).toEqual([
+      "The visitor's name is Priya.",
+      'Priya loves jazz.',
     ]);
-    expect(await run('I love jazz')).toEqual([['add', 'preference', 'The visitor loves jazz.']]);
+    expect(await searched('I love jazz')).toEqual(['The visitor loves jazz.']);
   });
 
   it.each([
@@ -550,7 +594,7 @@ describe('HeuristicMemoryExtractor', () => {
   });
 
   it('keeps the statement before a question', async () => {
-    expect(await run('I like tea, do you?', [], 'Sam')).toEqual([['add', 'preference', 'Sam likes tea.']]);
+    expect(await run('I like tea, do you?', [], 'Sam')).toEqual([['add', 'preference', 'You like tea.']]);
   });
 
   it('stops when aborted', async () => {

@@ -605,7 +605,9 @@ describe('MemoryService with the real embedding model and the heuristic extracto
     expect(episodes.at(-1)!.text).toBe('Visitor: My name is Sam\nAvatar: Noted!');
 
     const facts = await service.store.list(scope, { kinds: ['fact'] });
-    expect(facts.map((f) => f.text).reverse()).toEqual([
+    // Said to the visitor, as the panel and the prompt show them; searched by a wording of the visitor.
+    expect(facts.map((f) => f.text).reverse()).toEqual(['Your name is Sam.', 'You now prefer tea instead of coffee.']);
+    expect(facts.map((f) => f.searchText).reverse()).toEqual([
       "The visitor's name is Sam.",
       'The visitor now prefers tea instead of coffee.',
     ]);
@@ -615,14 +617,14 @@ describe('MemoryService with the real embedding model and the heuristic extracto
       {
         event: 'add',
         before: null,
-        after: 'The visitor loves coffee.',
+        after: 'You love coffee.',
         actor: 'extractor',
         sourceMessageIds: [turns[1]!.user.id],
       },
       {
         event: 'update',
-        before: 'The visitor loves coffee.',
-        after: 'The visitor now prefers tea instead of coffee.',
+        before: 'You love coffee.',
+        after: 'You now prefer tea instead of coffee.',
         sourceMessageIds: [turns[2]!.user.id],
       },
     ]);
@@ -643,8 +645,8 @@ describe('MemoryService with the real embedding model and the heuristic extracto
     const said = turn(scope, 'I live in Berlin');
     await service.remember(said);
     const [fact] = await service.store.list(scope, { kinds: ['fact'] });
-    expect(fact?.text).toBe('The visitor lives in Berlin.');
-    const corrected = await service.update(scope, fact!.id, { text: 'The visitor lives in Munich now.' });
+    expect(fact?.text).toBe('You live in Berlin.');
+    const corrected = await service.update(scope, fact!.id, { text: 'You live in Munich now.' });
     // The visitor's word now: no longer one of the facts drawn from those messages, which stay in its history.
     expect(corrected?.sourceMessageIds).toEqual([]);
     expect((await service.history(scope, fact!.id))?.[0]).toMatchObject({
@@ -653,7 +655,7 @@ describe('MemoryService with the real embedding model and the heuristic extracto
     });
     const query = 'Do you remember where I live? Berlin, right?';
     const { memories } = await service.contextFor(scope, { text: query, vector: await service.embed(query) }, { k: 3 });
-    expect(memories.map((m) => m.text)).toContain('The visitor lives in Munich now.');
+    expect(memories.map((m) => m.text)).toContain('You live in Munich now.');
   });
 
   it('stores nothing and retrieves nothing while the visitor has paused memory', async () => {

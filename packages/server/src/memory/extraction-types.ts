@@ -29,6 +29,8 @@ export type MemoryDecision =
   | {
       event: 'add';
       text: string;
+      /** What search reads for it, when not `text` (a wording of the visitor in the third person). */
+      searchText?: string;
       category: MemoryCategory;
       importance: number;
       sourceMessageIds: string[];
@@ -38,6 +40,7 @@ export type MemoryDecision =
       event: 'update';
       id: string;
       text: string;
+      searchText?: string;
       category: MemoryCategory;
       importance: number;
       sourceMessageIds: string[];

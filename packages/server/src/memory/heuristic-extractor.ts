@@ -6,18 +6,30 @@ import {
   type MemoryDecision,
   type MemoryExtractor,
 } from './extraction-types.js';
-import { DIET, JOB, PARTNER, PATTERNS, stem, topicKey, type StatedFact } from './heuristic-patterns.js';
+import {
+  DIET,
+  JOB,
+  MENTIONS,
+  PARTNER,
+  PATTERNS,
+  stem,
+  topicKey,
+  type Speaker,
+  type StatedFact,
+} from './heuristic-patterns.js';
 
-export { topicKey, type StatedFact } from './heuristic-patterns.js';
+export { topicKey, type FactKind, type StatedFact } from './heuristic-patterns.js';
 export { resolveFuture, resolvePast } from './relative-dates.js';
 
 /** Slots that hold one value at a time: a new statement replaces the remembered one. */
-const SINGLE_VALUED = new Set(['name', 'age', 'location', 'origin', 'job', 'study', 'partner', 'diet']);
+const SINGLE_VALUED = new Set(['name', 'age', 'birthday', 'location', 'origin', 'job', 'study', 'partner', 'diet']);
 
 /**
  * The offline extractor: first-person statements in English, found by patterns, each given a
  * slot so that it can replace, remove or repeat what is remembered. Conservative by design:
- * questions, hypotheticals and what other people said are never facts.
+ * questions, hypotheticals and what other people said are never facts. Facts are worded to the
+ * visitor ("You're allergic to walnuts."), as the memory panel and the prompt show them, and
+ * searched by a wording of the visitor ("Priya is allergic to walnuts.").
  */
 export class HeuristicMemoryExtractor implements MemoryExtractor {
   readonly name = 'heuristic';
@@ -35,7 +47,10 @@ export class HeuristicMemoryExtractor implements MemoryExtractor {
     const touched = new Set<string>();
     for (const fact of facts) {
       signal?.throwIfAborted();
-      const queries = [fact.text, ...[fact.mode === 'remove' ? fact.topic : undefined, fact.replaces].filter(isText)];
+      const queries = [
+        fact.canonical,
+        ...[fact.mode === 'remove' ? fact.topic : undefined, fact.replaces].filter(isText),
+      ];
       const found = (await similar(queries)).filter((m) => !touched.has(m.id));
       for (const decision of decide(fact, found, [turn.userMessage.id])) {
         if (decision.event !== 'add') touched.add(decision.id);
@@ -50,12 +65,16 @@ export class HeuristicMemoryExtractor implements MemoryExtractor {
 function decide(fact: StatedFact, found: readonly ExistingMemory[], source: string[]): MemoryDecision[] {
   const importance = DEFAULT_IMPORTANCE[fact.category];
   const { text, category, reason } = fact;
-  const add: MemoryDecision[] = [{ event: 'add', text, category, importance, sourceMessageIds: source, reason }];
+  const searchText = fact.canonical;
+  const add: MemoryDecision[] = [
+    { event: 'add', text, searchText, category, importance, sourceMessageIds: source, reason },
+  ];
   const update = (memory: ExistingMemory, why: string): MemoryDecision[] => [
     {
       event: 'update',
       id: memory.id,
       text,
+      searchText,
       category,
       importance: Math.max(importance, memory.importance),
       sourceMessageIds: source,
@@ -67,8 +86,8 @@ function decide(fact: StatedFact, found: readonly ExistingMemory[], source: stri
     if (liked.length === 0) return add;
     return liked.map((m) => ({ event: 'delete', id: m.id, sourceMessageIds: source, reason }));
   }
-  const normalized = normalizeMemoryText(text);
-  if (found.some((m) => normalizeMemoryText(m.text) === normalized)) return [];
+  const same = new Set([normalizeMemoryText(text), normalizeMemoryText(fact.canonical)]);
+  if (found.some((m) => same.has(normalizeMemoryText(m.text)))) return [];
   // One value at a time: "34 years old" and "33 years old" read alike but differ.
   if (SINGLE_VALUED.has(fact.slot)) {
     const held = found.find((m) => sameSlot(fact, m));
@@ -97,12 +116,14 @@ function sameSlot(fact: StatedFact, memory: ExistingMemory): boolean {
   switch (fact.slot) {
     case 'name':
       return own && /\b(?:name is|goes by|called)\b/i.test(text);
+    case 'birthday':
+      return own && /\bbirthday\b/i.test(text);
     case 'age':
       return own && /\b\d{1,3}\s*(?:years?\s*old|yo)\b|\baged?\b/i.test(text);
     case 'location':
       return own && /\b(?:lives?|living|moved|based|resides?)\b/i.test(text);
     case 'origin':
-      return own && /\b(?:is from|comes from|grew up|originally from|born in)\b/i.test(text);
+      return own && /\b(?:(?:is|are|'re) from|comes? from|grew up|originally from|born in)\b/i.test(text);
     case 'job':
       return own && (/\b(?:works?|working|job|employed|profession|retired)\b/i.test(text) || JOB.test(text));
     case 'study':
@@ -120,8 +141,9 @@ function sameSlot(fact: StatedFact, memory: ExistingMemory): boolean {
 }
 
 const NEGATIVE =
-  /\b(?:dislikes?|hates?|detests?|loathes?|can't stand|cannot stand|can't bear|doesn't (?:really )?(?:like|enjoy|love)|does not (?:like|enjoy)|no longer (?:likes?|loves?|enjoys?)|not a fan of|is not into)\b/i;
-const POSITIVE = /\b(?:likes?|loves?|enjoys?|prefers?|adores?|is into|fan of|favou?rite|passionate about|keen on)\b/i;
+  /\b(?:dislikes?|hates?|detests?|loathes?|can't stand|cannot stand|can't bear|(?:doesn't|don't) (?:really )?(?:like|enjoy|love)|(?:does|do) not (?:like|enjoy)|no longer (?:likes?|loves?|enjoys?)|not (?:a (?:big |huge )?fan of|keen on|big on)|(?:is|are|'re) not into)\b/i;
+const POSITIVE =
+  /\b(?:likes?|loves?|enjoys?|prefers?|adores?|(?:is|are|'re) into|fan of|favou?rite|passionate about|keen on|obsessed with)\b/i;
 
 /** 1 when a remembered text says the visitor likes something, -1 dislikes, 0 neither. */
 function polarity(text: string): -1 | 0 | 1 {
@@ -149,76 +171,147 @@ export interface StatementContext {
 }
 
 /**
- * Every fact the visitor states about themselves in `text`, in pattern priority order. A span
- * of a sentence feeds one pattern only ("I don't like coffee anymore" is a removal, not also a
- * dislike).
+ * Every fact the visitor states about themselves in `text`, in the order said. A span of a
+ * sentence feeds one pattern only ("I don't like coffee anymore" is a removal, not also a
+ * dislike); relations mentioned in passing ("ask my wife") are read last, questions included.
  */
 export function findStatedFacts(text: string, context: StatementContext): StatedFact[] {
   const date = new Date(context.at);
   const at = Number.isNaN(date.getTime()) ? new Date() : date;
+  const letters = text.replace(/[^\p{L}]/gu, '');
+  // Shouted messages are read in lower case; in either, capitals say nothing about names.
+  const shouted = letters.length > 3 && letters === letters.toUpperCase();
+  const caseless = shouted || letters === letters.toLowerCase();
   const facts: StatedFact[] = [];
-  for (const sentence of statements(text)) {
-    const claimed: Array<[number, number]> = [];
-    const inSentence: Array<[number, StatedFact[]]> = [];
-    for (const [pattern, build] of PATTERNS) {
+  const mentioned: StatedFact[] = [];
+  for (const { sentence, question } of statements(shouted ? text.toLowerCase() : text)) {
+    // A name given earlier in this very message names the visitor in the facts after it.
+    const speaker = (sofar: readonly StatedFact[]) => {
+      const named = context.visitorName?.trim() || [...facts, ...sofar].find((f) => f.slot === 'name')?.topic;
+      return { subject: named || 'the visitor', at, caseless };
+    };
+    if (!question) facts.push(...statedIn(sentence, speaker));
+    for (const { pattern, build } of MENTIONS) {
       for (const match of sentence.matchAll(pattern)) {
-        const start = match.index;
-        const end = start + match[0].length;
-        if (claimed.some(([a, b]) => start < b && end > a) || !isAssertion(sentence, start)) continue;
-        // A name given earlier in this very message names the visitor in the facts after it.
-        const named =
-          context.visitorName?.trim() ||
-          [...facts, ...inSentence.flatMap(([, f]) => f)].find((f) => f.slot === 'name')?.topic;
-        const found = build(match, sentence.slice(end), { subject: named || 'the visitor', at }, sentence);
-        if (found.length === 0) continue;
-        claimed.push([start, end]);
-        inSentence.push([start, found]);
+        mentioned.push(...build(match, sentence.slice(match.index + match[0].length), speaker([]), sentence));
       }
     }
-    // In the order they were said.
-    facts.push(...inSentence.sort((a, b) => a[0] - b[0]).flatMap(([, found]) => found));
   }
+  return distinctFacts(facts, mentioned);
+}
+
+/** The statements of one sentence, each span claimed by the first pattern that makes facts of it. */
+function statedIn(sentence: string, speaker: (sofar: readonly StatedFact[]) => Speaker): StatedFact[] {
+  const found: Array<[number, StatedFact[]]> = [];
+  const claimed: Array<[number, number]> = [];
+  for (const { pattern, build } of PATTERNS) {
+    for (const match of sentence.matchAll(pattern)) {
+      const start = match.index;
+      const end = start + match[0].length;
+      if (claimed.some(([a, b]) => start < b && end > a) || !isAssertion(sentence, match)) continue;
+      const built = build(match, sentence.slice(end), speaker(found.flatMap(([, f]) => f)), sentence);
+      if (built.length === 0) continue;
+      claimed.push([start, end]);
+      found.push([start, built]);
+    }
+  }
+  // In the order they were said.
+  return found.sort((a, b) => a[0] - b[0]).flatMap(([, built]) => built);
+}
+
+/**
+ * Statements, then the mentions no statement holds the slot of ("my wife Anna… ask my wife"),
+ * one name per message (the last: "people call me Jojo but my real name is Josephine"), no
+ * fact twice.
+ */
+function distinctFacts(facts: StatedFact[], mentioned: StatedFact[]): StatedFact[] {
+  const covered = (f: StatedFact) =>
+    facts.some((o) => o.slot === f.slot && o.kind === f.kind) ||
+    [...facts, ...mentioned].some((o) => o !== f && o.slot.startsWith(`${f.slot}:`));
+  const all = [...facts, ...mentioned.filter((f) => !covered(f))];
+  const lastName = all.filter((f) => f.slot === 'name').at(-1);
   const seen = new Set<string>();
-  return facts.filter((f) => {
+  return all.filter((f) => {
     const key = `${f.slot}|${normalizeMemoryText(f.text)}`;
+    if (f.slot === 'name' && f !== lastName) return false;
     return !seen.has(key) && seen.add(key);
   });
 }
 
-/** Sentences that state something: quotes removed, questions dropped. */
-function statements(text: string): string[] {
-  const plain = text.replace(/[’‘]/g, "'").replace(/"[^"]*"|“[^”]*”|«[^»]*»/g, ' ');
+/** Sentences of the message, quotes removed, chat spellings mended, and whether each is a question. */
+function statements(text: string): Array<{ sentence: string; question: boolean }> {
+  const plain = mendSpelling(text.replace(/[’‘]/g, "'").replace(/"[^"]*"|“[^”]*”|«[^»]*»/g, ' '));
   return plain
-    .split(/(?<=[.!?…])\s+|[\n;]+/)
+    .split(/(?<!\b(?:[Mm]rs?|[Mm]s|[Dd]r|[Pp]rof|[Ss]t|[Mm]x)\.)(?<=[.!?…])\s+|[\n;]+/)
     .map((sentence) => {
       let s = sentence.trim();
+      let question = QUESTION_START.test(s);
       // "I love tea, do you?": the statement before the question still counts.
       if (/\?[!?.\s]*$/.test(s)) {
         const cut = s.lastIndexOf(',');
-        s = cut === -1 ? '' : s.slice(0, cut);
+        if (cut === -1 || question) return { sentence: s, question: true };
+        s = s.slice(0, cut);
+        question = QUESTION_START.test(s);
       }
-      return QUESTION_START.test(s) ? '' : s;
+      return { sentence: s, question };
     })
-    .filter(Boolean);
+    .filter(({ sentence }) => sentence.length > 0);
+}
+
+/** "im" → "i'm", "dont" → "don't", "alergic" → "allergic": how people type in a chat box. */
+function mendSpelling(text: string): string {
+  return text
+    .replace(/\b([Ii])m\b(?=\s+\S)/g, "$1'm")
+    .replace(/\b([Ii])ve\b/g, "$1've")
+    .replace(
+      /\b([Ii])ll\b(?=\s+(?:be|have|need|pick|come|see|take|get|call|try|go|do|let|make|bring|ask|order)\b)/g,
+      "$1'll",
+    )
+    .replace(/\b(don|doesn|can|isn|aren|won|didn|haven|wouldn)t\b/gi, "$1't")
+    .replace(/\b(we|you|they)re\b(?=\s+\S)/gi, "$1're")
+    .replace(/\balergic\b/gi, 'allergic');
 }
 
 /** Not reported from someone else, and not hypothetical within its clause. */
-function isAssertion(sentence: string, index: number): boolean {
-  const before = sentence.slice(0, index);
-  if (REPORTED.test(before)) return false;
+function isAssertion(sentence: string, match: RegExpExecArray): boolean {
+  const before = sentence.slice(0, match.index);
+  if (REPORTED.test(before) || (/^(?:i|we)\b/i.test(match[0]) && RELATIVE.test(before))) return false;
   const breaks = [...before.matchAll(/[,:]|\b(?:but|so|though|however)\b/gi)].map((m) => m.index + m[0].length);
   return !HYPOTHETICAL.test(before.slice(Math.max(0, ...breaks)));
 }
 
+/**
+ * "the pic I got last week", "the things I love": "I" right after a plain word starts a relative
+ * clause about something else, not a statement. A clause starts after punctuation, a linking or
+ * time word, or a greeting.
+ */
+const RELATIVE =
+  /(?<![\p{P}\d]\s*)\b(?!(?:and|but|so|then|because|cause|when|after|before|while|since|as|that|now|today|yesterday|tonight|tomorrow|recently|lately|also|actually|honestly|seriously|well|oh|yes|yeah|yep|no|nope|ok|okay|hi|hey|hello|hiya|btw|lol|haha|tbh|omg|plus|though|although|anyway|anyways|sorry|thanks|sure|still|just|finally|really|week|weekend|month|year|night|morning|afternoon|evening|ago|day|days|weeks|months|years|monday|tuesday|wednesday|thursday|friday|saturday|sunday|now|where|think|guess|know|mean|feel|hope|said|say|until|till|once|originally|also|too|here|there|p\.s|ps)\b)[\p{Ll}][\p{L}'-]*\s+$/iu;
+
 const QUESTION_START =
-  /^\s*(?:do|does|did|are|is|was|were|can|could|would|will|should|shall|have|has|what|why|how|when|where|who|whom|which|whose|may|am)\b/i;
+  /^\s*(?:do|does|did|are|is|was|were|can|could|would|will|should|shall|have|has|what|what's|why|how|when|where|who|whom|which|whose|may|am|isn't|aren't|don't|doesn't|won't|can't)\b/i;
 const HYPOTHETICAL =
-  /\b(?:if|unless|suppose|supposing|imagine|wish|would|could|might|maybe|perhaps|hypothetically|pretend|not sure|don't know|wonder)\b/i;
+  /\b(?:if|unless|suppose|supposing|imagine|wish|would|could|might|maybe|perhaps|probably|hypothetically|pretend|not sure|don't know|wonder|whether)\b/i;
 const REPORTED =
   /\b(?:he|she|they|someone|people|everyone|[Mm]y\s+[a-z]+|[A-Z][a-z]+)\s+(?:said|says|thinks|think|told me|tells me|claims|claim|believes|believe|reckons|asked)\b/;
 const RELATION_WORD =
   /\b(?:wife|husband|partner|girlfriend|boyfriend|fianc[ée]e?|spouse|son|daughter|brother|sister|mom|mum|mother|dad|father|friend|colleague|boss|kid|child|children|cousin|dog|cat)\b/i;
-const STOP_WORDS = new Set(['the', 'a', 'an', 'my', 'their', 'our', 'to', 'of', 'and', 'some', 'visitor', 'in', 'at']);
+const STOP_WORDS = new Set([
+  'the',
+  'a',
+  'an',
+  'my',
+  'their',
+  'your',
+  'our',
+  'to',
+  'of',
+  'and',
+  'some',
+  'visitor',
+  'in',
+  'at',
+]);
 
 function isText(value: string | undefined): value is string {
   return typeof value === 'string' && value.length > 0;

@@ -283,7 +283,10 @@ export class MemoryService {
   ): Promise<Memory> {
     const memory = await this.store.insert(
       scope,
-      await this.#fact(request.text, request.category ?? 'other', 0.8, [], new Date()),
+      await this.#fact(
+        { text: request.text, category: request.category ?? 'other', importance: 0.8, sourceMessageIds: [] },
+        new Date(),
+      ),
       { actor, reason: actor === 'visitor' ? 'Added by the visitor' : 'Added by an admin' },
     );
     return publicMemory(memory);
@@ -427,19 +430,9 @@ export class MemoryService {
   async #apply(scope: MemoryScope, decision: MemoryDecision, occurredAt: Date): Promise<void> {
     const note = { actor: 'extractor' as const, reason: decision.reason, sourceMessageIds: decision.sourceMessageIds };
     if (decision.event === 'add') {
-      await this.store.insert(
-        scope,
-        await this.#fact(decision.text, decision.category, decision.importance, decision.sourceMessageIds, occurredAt),
-        note,
-      );
+      await this.store.insert(scope, await this.#fact(decision, occurredAt), note);
     } else if (decision.event === 'update') {
-      const fact = await this.#fact(
-        decision.text,
-        decision.category,
-        decision.importance,
-        decision.sourceMessageIds,
-        occurredAt,
-      );
+      const fact = await this.#fact(decision, occurredAt);
       await this.store.update(
         scope,
         decision.id,
@@ -459,19 +452,29 @@ export class MemoryService {
     }
   }
 
+  /**
+   * A fact ready to store. Search reads `searchText` when the fact has one (the heuristic
+   * extractor's wording of the visitor, "Priya is allergic to walnuts"), for keywords and for
+   * its embedding; the visitor and the prompt see `text` ("You're allergic to walnuts").
+   */
   async #fact(
-    text: string,
-    category: NewMemory['category'],
-    importance: number,
-    sourceMessageIds: string[],
+    fact: {
+      text: string;
+      searchText?: string;
+      category: NewMemory['category'];
+      importance: number;
+      sourceMessageIds: string[];
+    },
     occurredAt: Date,
   ): Promise<NewMemory> {
-    const embedding = await this.embed(text);
+    const { text, category, importance, sourceMessageIds } = fact;
+    const searchText = fact.searchText ?? text;
+    const embedding = await this.embed(searchText);
     return {
       kind: 'fact',
       category,
       text,
-      searchText: text,
+      searchText,
       importance,
       sourceMessageIds,
       occurredAt,
