@@ -1,6 +1,7 @@
 /**
  * pnpm bench replies [--data DIR] [--provider local|openai] [--local small|large] [--model PATH]
- *                    [--site ID] [--split tune|report|all] [--pause MS] [--out FILE]
+ *                    [--site ID] [--only REGEX] [--split tune|report|all] [--pause MS] [--read MS]
+ *                    [--out FILE]
  *
  * Reply quality, measured the way a visitor meets it: scripted visitor conversations with
  * avatars of several sites (persona + knowledge), sent through the real server over HTTP on
@@ -16,7 +17,8 @@
  *   visitor, no claim to the visitor's name, the persona's language kept;
  * - expression: the avatar's expression on labelled turns, macro-F1 over the labels used;
  * - latency: time to first token and to the whole reply, first turn of a conversation (the
- *   visitor typed for `--pause` ms after opening it) and later turns.
+ *   visitor typed for `--pause` ms after opening it) and later turns (sent `--read` ms after the
+ *   reply before them ended, as a visitor reads and types).
  *
  * Conversations are split into a tuning and a reporting half by a hash of their id; both are
  * printed. Tune on the first, report the second. The last line is one line of JSON.
@@ -39,8 +41,10 @@ const { values } = parseArgs({
     local: { type: 'string' },
     model: { type: 'string' },
     site: { type: 'string' },
+    only: { type: 'string' },
     split: { type: 'string', default: 'all' },
     pause: { type: 'string', default: '3000' },
+    read: { type: 'string', default: '2000' },
     out: { type: 'string' },
   },
 });
@@ -274,6 +278,7 @@ async function runConversation(server: RunningServer, site: Site, avatarId: stri
     // The visitor reads the greeting and types while the server prepares.
     await sleep(Number(values.pause));
     for (const [turn, step] of turns.entries()) {
+      if (turn > 0) await sleep(Number(values.read));
       const { error, ...reply } = await send(server, session.token, id, step.say);
       replies.push({
         site: site.id,
@@ -445,6 +450,7 @@ async function main() {
       const avatarId = await createAvatar(server, admin, site);
       for (const conversation of site.conversations) {
         if (values.split !== 'all' && splitOf(conversation.id) !== values.split) continue;
+        if (values.only && !new RegExp(values.only).test(conversation.id)) continue;
         replies.push(...(await runConversation(server, site, avatarId, conversation)));
       }
     }

@@ -25,7 +25,7 @@ export const DEFAULT_COMPACT_SETTINGS: CompactContextSettings = {
   questionFactAt: 0.35,
   otherFactAt: 0.55,
   visitorFactAt: 0.3,
-  episodeAt: 0.5,
+  episodeAt: 0.4,
   maxFacts: 3,
   maxVisitorFacts: 4,
 };
@@ -70,15 +70,10 @@ export function compactContext(input: CompactContextInput): CompactContext {
   const offerContact =
     !input.wholeKnowledge && input.intent === 'question' && knowledge.length === 0 && input.contact !== undefined;
   if (offerContact) knowledge.push(asContext(input.contact!));
-  const visitor =
-    input.intent === 'about-me' && input.aboutVisitor
-      ? input.aboutVisitor.filter((m) => m.kind === 'fact')
-      : input.memories.filter((m) =>
-          m.kind === 'fact' ? (m.similarity ?? 0) >= settings.visitorFactAt : (m.similarity ?? 0) >= settings.episodeAt,
-        );
-  const memories = visitor.slice(0, settings.maxVisitorFacts).map((memory) => ({
+  const memories = visitorMemories(input, settings).map((memory) => ({
     ...asContext(memory),
     text: memory.kind === 'fact' ? thirdPerson(memory.text) : pastWords(memory.text, input.avatarName),
+    shown: memory.text,
   }));
   return {
     knowledge,
@@ -91,6 +86,27 @@ export function compactContext(input: CompactContextInput): CompactContext {
       contact: offerContact,
     }),
   };
+}
+
+/**
+ * What the visitor told the avatar that bears on the message: their facts first (for a question
+ * about themselves, their newest facts whatever they say), then past exchanges that match well
+ * and say something no chosen fact came from.
+ */
+function visitorMemories(input: CompactContextInput, settings: CompactContextSettings): RetrievedMemory[] {
+  const aboutMe = input.intent === 'about-me';
+  const found = input.memories.filter((m) => m.kind === 'fact' && (m.similarity ?? 0) >= settings.visitorFactAt);
+  const facts = aboutMe && input.aboutVisitor ? [...input.aboutVisitor, ...found] : found;
+  const chosen: RetrievedMemory[] = [];
+  for (const fact of facts) if (!chosen.some((m) => m.id === fact.id)) chosen.push(fact);
+  const covered = new Set(chosen.flatMap((m) => m.sourceMessageIds));
+  const episodeAt = aboutMe ? settings.visitorFactAt : settings.episodeAt;
+  for (const episode of input.memories) {
+    if (episode.kind !== 'episode' || (episode.similarity ?? 0) < episodeAt) continue;
+    if (episode.sourceMessageIds.some((id) => covered.has(id))) continue;
+    chosen.push(episode);
+  }
+  return chosen.slice(0, settings.maxVisitorFacts);
 }
 
 function asContext(memory: RetrievedMemory): ContextMemory {

@@ -17,9 +17,12 @@ const FEELINGS: ReadonlyArray<[TurnIntent, readonly EmotionLabel[]]> = [
   ['glad', ['joy', 'excitement', 'gratitude', 'pride', 'relief', 'love', 'admiration', 'optimism']],
 ];
 
-/** "What do you remember about me?", "what's my name?", "do you know who I am?" */
+/**
+ * "What do you remember about me?", "what's my name?", "remind me what I said", "what am I
+ * training for, remember?": the visitor asks what the avatar knows of them.
+ */
 const ABOUT_ME =
-  /\b(?:(?:remember|know|recall)\b[^.?!]{0,30}\b(?:about )?me\b|what(?:'s| is) my (?:name|\w+ allerg\w*)|who am i\b|(?:remember|know|recall) my\b)/i;
+  /\b(?:(?:do|did|can|could) you (?:still )?(?:remember|recall)|remind me|did I (?:tell|mention|say)|I (?:told|mentioned) (?:you|earlier|before)|what(?:'s| is| was) my (?:name|\w+)|who am i|(?:remember|know|recall)\b[^.?!]{0,30}\babout me)\b|\bremember\s*\?\s*$/i;
 const QUESTION_START =
   /^(?:what|when|where|which|who|whom|whose|why|how|can|could|would|will|do|does|did|is|are|was|were|have|has|should|shall|may|might|any)\b/i;
 
@@ -80,13 +83,13 @@ const FEELING_GUIDANCE: Partial<Record<TurnIntent, string>> = {
 export function compactGuidance({ intent, facts, knowsVisitor, contact }: CompactGuidance): string {
   if (intent === 'about-me') {
     return knowsVisitor
-      ? 'The visitor asks what you know about them: tell them what you know, speaking to them as "you".'
+      ? 'The visitor asks about themselves: answer from what they told you before, speaking to them as "you" (for example "You told me you…").'
       : 'You know nothing about the visitor yet: say so kindly and invite them to tell you about themselves.';
   }
   const feeling = FEELING_GUIDANCE[intent];
   if (feeling) return feeling;
   if (intent === 'question' && facts === 'whole') {
-    return "If the facts about the website don't answer this, say you're not sure and how to contact them; don't guess.";
+    return "If a fact about the website answers this, answer from it. If none does, you don't know: don't say yes or no, say you're not sure and how to contact them.";
   }
   if (intent === 'question' && !facts) {
     return contact

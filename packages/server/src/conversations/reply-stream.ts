@@ -246,7 +246,7 @@ export async function startReply(options: ReplyStreamOptions): Promise<ReplyRun 
           send({ type: 'text-delta', id: assistantId, delta: rest });
         }
         if (abort.signal.aborted) finishReason = 'aborted';
-        else if (expression && options.plainExpression) {
+        else if (!parser && expression && options.plainExpression) {
           const after = await options.plainExpression.after(text).catch((failure: unknown) => {
             options.log?.('Choosing the expression failed', failure);
             return expression!;

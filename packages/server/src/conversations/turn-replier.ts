@@ -214,6 +214,8 @@ export function createTurnReplier(deps: TurnReplierDeps) {
       {
         k: MEMORY_RESULTS + 4,
         knowledge: KNOWLEDGE_RESULTS,
+        // A small model is given facts before the exchanges they came from (see `compactContext`).
+        ...(style === 'compact' ? { collapseSources: false } : {}),
         ...(style === 'compact' ? { wholeKnowledgeUpTo: WHOLE_KNOWLEDGE } : {}),
       },
     );

@@ -17,7 +17,7 @@ export interface DemoData {
 const DEMO_GREETING = "Hi, I'm Vee from Juniper & Rye! Ask me about our bread and cakes, allergens or opening hours.";
 
 /** The demo avatar's profile (see `persona/avatar-profile.ts`): the assistant of the demo page's bakery. */
-const DEMO_PROFILE = {
+export const DEMO_PROFILE = {
   name: 'Vee',
   tagline: 'the assistant of Juniper & Rye Bakery',
   description:

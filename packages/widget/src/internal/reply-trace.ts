@@ -40,6 +40,9 @@ export function renderTrace(id: string, view: TraceView): TemplateResult {
     const earlier = view.before - trace.historyMessages;
     const used = trace.memories.length + trace.preferences.length + trace.lorebook.length;
     body = html`${section(
+      'What I looked up:',
+      (trace.knowledge ?? []).map((k) => k.text),
+    )}${section(
       'What I remembered about you:',
       trace.memories.map((m) => m.text),
     )}${section(
