@@ -291,8 +291,12 @@ describe('tenant knowledge and conversation traces', () => {
         token: visitor.token,
       }),
     );
-    const context = parts.find((part) => part.type === 'context') as { trace: { memories: Array<{ id: string }> } };
-    expect(context.trace.memories.map((m) => m.id)).toContain(knowledge.id);
+    const context = parts.find((part) => part.type === 'context') as {
+      trace: { memories: Array<{ id: string }>; knowledge: Array<{ id: string }> };
+    };
+    // The site's knowledge is traced as knowledge, never as something remembered about the visitor.
+    expect(context.trace.knowledge.map((m) => m.id)).toContain(knowledge.id);
+    expect(context.trace.memories.map((m) => m.id)).not.toContain(knowledge.id);
     // A visitor can neither see nor delete tenant knowledge as their own memory.
     const mine = (await (await api(h.server, '/v1/memories', { token: visitor.token })).json()) as {
       memories: Array<{ id: string }>;
@@ -304,9 +308,9 @@ describe('tenant knowledge and conversation traces', () => {
 
     const path = `/tenants/tnt_demo/conversations/${conversation}/messages`;
     const seen = (await (await admin(owner, 'GET', path)).json()) as {
-      messages: Array<{ role: string; trace: { memories: Array<{ id: string }> } | null }>;
+      messages: Array<{ role: string; trace: { knowledge: Array<{ id: string }> } | null }>;
     };
-    expect(seen.messages.find((m) => m.role === 'assistant')!.trace!.memories.map((m) => m.id)).toContain(knowledge.id);
+    expect(seen.messages.find((m) => m.role === 'assistant')!.trace!.knowledge.map((m) => m.id)).toContain(knowledge.id);
     await expectError(await admin(await login('analyst@demo.example'), 'GET', path), 403, 'forbidden');
     await expectError(
       await admin(owner, 'GET', '/tenants/tnt_demo/conversations/conv_missing/messages'),
@@ -321,7 +325,7 @@ describe('tenant knowledge and conversation traces', () => {
         token: visitor.token,
       }),
     );
-    const trace = after.find((part) => part.type === 'context') as { trace: { memories: Array<{ id: string }> } };
-    expect(trace.trace.memories.map((m) => m.id)).not.toContain(knowledge.id);
+    const trace = after.find((part) => part.type === 'context') as { trace: { knowledge: Array<{ id: string }> } };
+    expect(trace.trace.knowledge.map((m) => m.id)).not.toContain(knowledge.id);
   });
 });
