@@ -45,7 +45,7 @@ describe('offline by default', () => {
     );
     const text = first.flatMap((p) => (p.type === 'text-delta' ? [p.delta] : [])).join('');
     expect(text.trim().length).toBeGreaterThan(3);
-    // The avatar's expression, from the grammar-constrained structured reply, before the words.
+    // The avatar's expression (a small model writes plain text; the classifier picks the face), before the words.
     const types = first.map((p) => p.type);
     expect(types.indexOf('emotion')).toBeGreaterThan(-1);
     expect(types.indexOf('emotion')).toBeLessThan(types.indexOf('text-delta'));
@@ -69,5 +69,36 @@ describe('offline by default', () => {
     );
     expect(history.messages).toHaveLength(4);
     expect(history.messages[1]?.inputTokens).toBeGreaterThan(50);
+  });
+
+  it('answers from the page’s knowledge with the avatar’s system message read ahead, and remembers the visitor in a new conversation', async () => {
+    const { token } = await startSession(server);
+    const id = await newConversation(server, token);
+    const parts = await collectParts(
+      await api(server, `/v1/conversations/${id}/messages`, {
+        body: { content: "Hi! I'm Priya. What time do you open on Sunday?" },
+        token,
+      }),
+    );
+    const context = parts.find((p) => p.type === 'context');
+    // The demo page's knowledge is in the system message; the trace names the fact that answers.
+    expect(context?.type === 'context' && context.trace.knowledge?.map((k) => k.text).join('\n')).toMatch(
+      /Saturday and Sunday: 8:00 to 14:00/,
+    );
+    // Read into the model's cache when the conversation opened: the first turn reads only what is new.
+    const usage = parts.find((p) => p.type === 'usage');
+    if (usage?.type !== 'usage') throw new Error('no usage part');
+    expect(usage.cachedInputTokens).toBeGreaterThan(usage.inputTokens / 2);
+    const text = parts.flatMap((p) => (p.type === 'text-delta' ? [p.delta] : [])).join('');
+    expect(text.trim()).not.toMatch(/^(Vee|Assistant|Visitor|User):/i);
+
+    await server.settled();
+    const next = await newConversation(server, token);
+    const again = await collectParts(
+      await api(server, `/v1/conversations/${next}/messages`, { body: { content: "What's my name?" }, token }),
+    );
+    const trace = again.find((p) => p.type === 'context');
+    // The fact drawn from the first conversation, in the visitor's own wording.
+    expect(trace?.type === 'context' && trace.trace.memories.map((m) => m.text)).toContain('Your name is Priya.');
   });
 });
