@@ -49,6 +49,13 @@ const { values } = parseArgs({
   },
 });
 
+const PROVIDERS = ['local', 'openai'] as const;
+const PROVIDER = PROVIDERS.find((p) => p === values.provider);
+if (!PROVIDER) {
+  console.error(`--provider must be one of ${PROVIDERS.join(', ')} (got ${values.provider})`);
+  process.exit(2);
+}
+
 // ---------------------------------------------------------------- scenarios
 
 type Expression = 'joy' | 'sadness' | 'fear' | 'surprise' | 'neutral';
@@ -430,7 +437,7 @@ async function main() {
     // One visitor runs through many scripted turns: rate limits would only slow the bench.
     rateLimits: { messagesPerVisitor: 100_000, requestsPerIp: 100_000, sessionsPerIp: 100_000 },
     providers: {
-      provider: values.provider === 'openai' ? 'openai' : 'local',
+      provider: PROVIDER,
       openai: {
         apiKey: process.env['OPENAI_API_KEY'],
         baseURL: process.env['OPENAI_BASE_URL'],
