@@ -56,7 +56,7 @@ export const EnvSchema = z.object({
   VIBHAVA_MEMORY_EXTRACTOR: z.enum(['auto', 'llm', 'heuristic', 'off']).default('auto'),
   /** Input tokens sent per reply at most (context manager); the model's window caps it too. */
   VIBHAVA_CONTEXT_TOKENS: z.coerce.number().int().min(512).default(8192),
-  /** The local chat model: `small` (default), `large`, or a catalog id (`vibhava models list`). */
+  /** The local chat model: `large` (default), `small`, or a catalog id (`vibhava models list`). */
   VIBHAVA_LOCAL_MODEL: optionalString.pipe(
     z
       .string()

@@ -37,6 +37,8 @@ describe('reading a visitor message for a small model', () => {
     expect(turnIntent("Do you remember what I'm allergic to?", undefined)).toBe('about-me');
     expect(turnIntent("What's my name?", undefined)).toBe('about-me');
     expect(turnIntent('What am I training for, remember?', undefined)).toBe('about-me');
+    expect(turnIntent('Do you know where I work?', undefined)).toBe('about-me');
+    expect(turnIntent('Do you know where I can park?', undefined)).toBe('question');
     expect(turnIntent('Why did the baker go to therapy? He kneaded it.', undefined)).toBe('joke');
     expect(turnIntent('My cat died yesterday.', feeling('grief', 'sadness', 0.8))).toBe('sad');
     expect(turnIntent('My cat died yesterday.', feeling('grief', 'sadness', 0.2))).toBe('chat');
@@ -148,6 +150,25 @@ describe('what a small model is given with a message', () => {
     });
     expect(context.memories.map((m) => m.text)).toEqual(['Their name is Priya.', 'They have a dog.']);
     expect(context.guidance).toMatch(/answer from what they told you/);
+  });
+
+  it('gives a visitor asking about themselves their own words too, where a fact holds only part of them', () => {
+    const context = compactContext({
+      intent: 'about-me',
+      knowledge: [],
+      wholeKnowledge: true,
+      memories: [
+        memory('e1', 'episode', 'Visitor: Hi, I’m Emma. I’m quite anxious about dentists.\nNora: Welcome!', 0.55, ['u1', 'a1']),
+        memory('e2', 'episode', 'Visitor: How much is a check-up?\nNora: $90.', 0.2, ['u2', 'a2']),
+      ],
+      aboutVisitor: [memory('f1', 'fact', 'Your name is Emma.', 0, ['u1'])],
+      visitorSpoke: false,
+      avatarName: 'Nora',
+    });
+    expect(context.memories.map((m) => m.text)).toEqual([
+      'Their name is Emma.',
+      'Earlier they said: "Hi, I’m Emma. I’m quite anxious about dentists."',
+    ]);
   });
 
   it('offers the site’s contact details when no fact answers a question', () => {

@@ -91,7 +91,7 @@ export function compactContext(input: CompactContextInput): CompactContext {
 /**
  * What the visitor told the avatar that bears on the message: their facts first (for a question
  * about themselves, their newest facts whatever they say), then past exchanges that match well
- * and say something no chosen fact came from.
+ * and say something no chosen fact came from (any that match, for a question about themselves).
  */
 function visitorMemories(input: CompactContextInput, settings: CompactContextSettings): RetrievedMemory[] {
   const aboutMe = input.intent === 'about-me';
@@ -103,7 +103,9 @@ function visitorMemories(input: CompactContextInput, settings: CompactContextSet
   const episodeAt = aboutMe ? settings.visitorFactAt : settings.episodeAt;
   for (const episode of input.memories) {
     if (episode.kind !== 'episode' || (episode.similarity ?? 0) < episodeAt) continue;
-    if (episode.sourceMessageIds.some((id) => covered.has(id))) continue;
+    // A fact rarely holds all of its message ("I'm Emma, I'm anxious about dentists" gave only
+    // the name): asked about themselves, the visitor gets their own words back too.
+    if (!aboutMe && episode.sourceMessageIds.some((id) => covered.has(id))) continue;
     chosen.push(episode);
   }
   return chosen.slice(0, settings.maxVisitorFacts);

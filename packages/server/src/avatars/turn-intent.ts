@@ -19,10 +19,11 @@ const FEELINGS: ReadonlyArray<[TurnIntent, readonly EmotionLabel[]]> = [
 
 /**
  * "What do you remember about me?", "what's my name?", "remind me what I said", "what am I
- * training for, remember?": the visitor asks what the avatar knows of them.
+ * training for, remember?", "do you know where I work?" (not "…where I can park?"): the visitor
+ * asks what the avatar knows of them.
  */
 const ABOUT_ME =
-  /\b(?:(?:do|did|can|could) you (?:still )?(?:remember|recall)|remind me|did I (?:tell|mention|say)|I (?:told|mentioned) (?:you|earlier|before)|what(?:'s| is| was) my (?:name|\w+)|who am i|(?:remember|know|recall)\b[^.?!]{0,30}\babout me)\b|\bremember\s*\?\s*$/i;
+  /\b(?:(?:do|did|can|could) you (?:still )?(?:remember|recall)|remind me|did I (?:tell|mention|say)|I (?:told|mentioned) (?:you|earlier|before)|what(?:'s| is| was) my (?:name|\w+)|who am i|(?:remember|know|recall)\b[^.?!]{0,30}\babout me|do you (?:still )?know (?:what|where|who|which|when|how old) (?:I|my)\b(?!\s+(?:can|could|should|need|must|have to|ought|might|may)\b))\b|\bremember\s*\?\s*$/i;
 const QUESTION_START =
   /^(?:what|when|where|which|who|whom|whose|why|how|can|could|would|will|do|does|did|is|are|was|were|have|has|should|shall|may|might|any)\b/i;
 

@@ -70,7 +70,7 @@ export const LARGE_LOCAL_MODEL: LocalChatModelSpec = {
 export const LOCAL_CHAT_MODELS: readonly LocalChatModelSpec[] = [SMALL_LOCAL_MODEL, LARGE_LOCAL_MODEL];
 
 /** The local chat model used when none is chosen. */
-export const DEFAULT_LOCAL_MODEL: LocalChatModelSpec = SMALL_LOCAL_MODEL;
+export const DEFAULT_LOCAL_MODEL: LocalChatModelSpec = LARGE_LOCAL_MODEL;
 
 /** The catalog entry for an id or alias (`small`, `large`); undefined when unknown. */
 export function findLocalChatModel(idOrAlias: string): LocalChatModelSpec | undefined {
