@@ -9,12 +9,12 @@ const fixture = (name) => readFileSync(new URL(`fixtures/${name}`, import.meta.u
 
 describe('parseCounts', () => {
   it("reads vitest's summary line", () => {
-    expect(parseCounts(fixture('vitest-passed.log'))).toEqual({ runner: 'vitest', passed: 3, failed: 0, skipped: 0 });
-    expect(parseCounts(fixture('vitest-failed.log'))).toEqual({ runner: 'vitest', passed: 2, failed: 1, skipped: 1 });
+    expect(parseCounts(fixture('vitest-passed.txt'))).toEqual({ runner: 'vitest', passed: 3, failed: 0, skipped: 0 });
+    expect(parseCounts(fixture('vitest-failed.txt'))).toEqual({ runner: 'vitest', passed: 2, failed: 1, skipped: 1 });
   });
 
   it("reads web-test-runner's last progress line with every file done, once", () => {
-    const output = fixture('wtr-failed.log');
+    const output = fixture('wtr-failed.txt');
     // Its progress line is redrawn as files finish; only the finished one counts.
     expect(plainText(output).match(/\d+\/2 test files/g)).toEqual(['0/2 test files', '2/2 test files']);
     expect(parseCounts(output)).toEqual({ runner: 'wtr', passed: 3, failed: 1, skipped: 1 });
@@ -22,18 +22,18 @@ describe('parseCounts', () => {
 
   it("counts web-test-runner's closing summary once though it prints it twice", () => {
     // The widget's run (with a test that fails on this branch's base: the demo greeting changed).
-    const output = plainText(fixture('wtr-widget.log'));
+    const output = plainText(fixture('wtr-widget.txt'));
     expect(output.match(/6\/6 test files \| 29 passed, 1 failed/g)).toHaveLength(2);
     expect(parseCounts(output)).toEqual({ runner: 'wtr', passed: 29, failed: 1, skipped: 0 });
   });
 
   it('counts a package once however often its runner printed a summary', () => {
-    const twice = fixture('vitest-failed.log') + fixture('vitest-failed.log');
-    expect(parseCounts(twice)).toEqual(parseCounts(fixture('vitest-failed.log')));
+    const twice = fixture('vitest-failed.txt') + fixture('vitest-failed.txt');
+    expect(parseCounts(twice)).toEqual(parseCounts(fixture('vitest-failed.txt')));
   });
 
   it('finds no counts in a runner that crashed before its summary', () => {
-    const crashed = fixture('vitest-failed.log').split(' Test Files ')[0];
+    const crashed = fixture('vitest-failed.txt').split(' Test Files ')[0];
     expect(parseCounts(crashed)).toBeNull();
   });
 });
@@ -45,10 +45,10 @@ describe('the closing summary', () => {
       name: '@vibhava/protocol',
       kind: 'tests',
       exitCode: 0,
-      counts: parseCounts(fixture('vitest-passed.log')),
+      counts: parseCounts(fixture('vitest-passed.txt')),
     }),
     stepResult({ name: '@vibhava/server', kind: 'tests', exitCode: 1, counts: null, seconds: 3 }),
-    stepResult({ name: '@vibhava/widget', kind: 'tests', exitCode: 1, counts: parseCounts(fixture('wtr-failed.log')) }),
+    stepResult({ name: '@vibhava/widget', kind: 'tests', exitCode: 1, counts: parseCounts(fixture('wtr-failed.txt')) }),
     stepResult({ name: 'lint', kind: 'check', exitCode: 2 }),
   ];
 
