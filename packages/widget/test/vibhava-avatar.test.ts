@@ -48,7 +48,7 @@ describe('<vibhava-avatar>', () => {
     await waitUntil(() => bubbles(element, 'assistant').length === 1, 'the greeting is shown', { timeout: 15_000 });
     expect(part(element, 'title').textContent).to.equal('Vee');
     expect(panel.getAttribute('aria-label')).to.equal('Vee');
-    expect(bubbles(element, 'assistant')[0]?.textContent).to.contain("Hi, I'm Vee!");
+    expect(bubbles(element, 'assistant')[0]?.textContent).to.contain("Hi, I'm Vee from Juniper & Rye!");
     await expectAccessible(element);
 
     // Escape closes the panel and hands focus back to the launcher.
