@@ -50,14 +50,18 @@ function runScript(script, dir) {
     };
     child.stdout.on('data', keep(process.stdout));
     child.stderr.on('data', keep(process.stderr));
-    child.on('error', (error) => {
-      output += String(error);
-      console.error(`Could not run pnpm: ${error.message}`);
-    });
-    child.on('close', (exitCode, signal) => {
+    let settled = false;
+    const settle = (exitCode, signal) => {
+      if (settled) return;
+      settled = true;
       running = null;
       resolve({ exitCode: exitCode ?? 1, signal, output });
+    };
+    child.on('error', (error) => {
+      console.error(`Could not run pnpm: ${error.message}`);
+      settle(1, null);
     });
+    child.on('close', settle);
   });
 }
 
