@@ -47,13 +47,10 @@ fi
 case "$task" in
   start) step "Starting VibhavaFusion"; exec pnpm start ;;
   test)
+    # Every check, one at a time; a failure does not stop the rest. The closing table lists each
+    # package with its counts (failures first) and the exit status is non-zero if any failed.
     step "Running the tests"
-    log=$(mktemp)
-    status=0
-    pnpm run test:all 2>&1 | tee "$log" || status=$?
-    node scripts/test-summary.mjs "$log"
-    rm -f "$log"
-    exit "$status"
+    exec node scripts/run-tests.mjs
     ;;
   *) echo "Usage: scripts/dev.sh start|test" >&2; exit 2 ;;
 esac

@@ -9,37 +9,55 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
-import { OpenAIChatModel, startServer } from '@vibhava/server';
-import { startOpenAIWireServer } from '@vibhava/server/testing';
+import { defaultModelsDir, OpenAIChatModel, startServer } from '@vibhava/server';
+import { measureModelSpeed, modelTimeout, startOpenAIWireServer } from '@vibhava/server/testing';
 
 const port = 8765;
+const allowedOrigins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+
+// The server on the real local model starts before the config is exported: the tests' timeouts
+// come from this machine's measured speed and the most a reply may read (the context) and write
+// (capped), not a fixed number (docs/testing.md).
+const CONTEXT_TOKENS = 2048;
+const REPLY_TOKENS = 128;
+const dataDir = await mkdtemp(join(tmpdir(), 'vibhava-widget-test-'));
+const server = await startServer({
+  port: 0,
+  dataDir,
+  demo: true,
+  allowedOrigins,
+  providers: {
+    provider: 'local',
+    local: {
+      modelsDir: process.env.VIBHAVA_MODELS_DIR ?? defaultModelsDir(),
+      contextSize: CONTEXT_TOKENS,
+      maxOutputTokens: REPLY_TOKENS,
+    },
+  },
+  log: (message, error) => {
+    if (error) console.error(`[server] ${message}`, error);
+  },
+});
+const speed = await measureModelSpeed(server.model);
+/** One reply of the local model, at most; the browser reads it as `replyTimeoutMs`. */
+const replyTimeout = modelTimeout(speed, { promptTokens: CONTEXT_TOKENS, outputTokens: REPLY_TOKENS });
+/** A test: two replies, plus the page and the widget. */
+const testTimeout = 2 * replyTimeout + 15_000;
 
 /** Starts the VibhavaFusion server with the test runner and tells the browser where it is. */
 function vibhavaServer() {
-  let server;
   let scripted;
   let refused;
   let upstream;
-  let dataDir;
   return {
     name: 'vibhava-server',
     async serverStart() {
-      dataDir = await mkdtemp(join(tmpdir(), 'vibhava-widget-test-'));
-      server = await startServer({
-        port: 0,
-        dataDir,
-        demo: true,
-        allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`],
-        log: (message, error) => {
-          if (error) console.error(`[server] ${message}`, error);
-        },
-      });
       upstream = await startOpenAIWireServer();
       scripted = await startServer({
         port: 0,
         dataDir: await mkdtemp(join(dataDir, 'scripted-')),
         demo: true,
-        allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`],
+        allowedOrigins,
         model: new OpenAIChatModel({ apiKey: 'sk-test', baseURL: upstream.baseURL, model: 'gpt-4o-mini' }),
         log: () => {},
       });
@@ -56,8 +74,8 @@ function vibhavaServer() {
       await refused?.close();
       await scripted?.close();
       await upstream?.close();
-      await server?.close();
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
     },
     async serve(context) {
       if (context.path === '/__vibhava_refused_requests.json') {
@@ -67,7 +85,12 @@ function vibhavaServer() {
       const config = (s) => ({ serverUrl: s.url, publishableKey: s.demo.publishableKey, avatarId: s.demo.avatarId });
       return {
         type: 'json',
-        body: JSON.stringify({ ...config(server), scripted: config(scripted), refused: config(refused) }),
+        body: JSON.stringify({
+          ...config(server),
+          replyTimeoutMs: replyTimeout,
+          scripted: config(scripted),
+          refused: config(refused),
+        }),
       };
     },
   };
@@ -88,9 +111,9 @@ export default {
   port,
   nodeResolve: true,
   concurrency: 1,
-  // Model replies take a few seconds on a small CPU.
-  testsFinishTimeout: 300_000,
-  testFramework: { config: { timeout: 90_000 } },
+  // Model replies take from a second to a minute, by machine: timeouts from the measured speed.
+  testsFinishTimeout: Math.max(300_000, 10 * testTimeout),
+  testFramework: { config: { timeout: testTimeout } },
   browsers: [
     chromeLauncher({
       launchOptions: {

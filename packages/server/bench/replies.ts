@@ -50,11 +50,13 @@ const { values } = parseArgs({
 });
 
 const PROVIDERS = ['local', 'openai'] as const;
-const PROVIDER = PROVIDERS.find((p) => p === values.provider);
-if (!PROVIDER) {
+const FOUND = PROVIDERS.find((p) => p === values.provider);
+if (!FOUND) {
   console.error(`--provider must be one of ${PROVIDERS.join(', ')} (got ${values.provider})`);
   process.exit(2);
 }
+// Narrowed once here: a function body does not see the check above.
+const PROVIDER: (typeof PROVIDERS)[number] = FOUND;
 
 // ---------------------------------------------------------------- scenarios
 

@@ -56,6 +56,8 @@ export interface AppDeps {
   /** Input tokens per reply at most (default 8192). */
   maxContextTokens?: number;
   log?: (message: string, error: unknown) => void;
+  /** One line per answered request: `GET /v1/conversations 200 12ms` (the path without its query). */
+  requestLog?: (line: string) => void;
 }
 
 /** Builds the HTTP app from its dependencies; tests call this with a real temp database. */
@@ -103,7 +105,9 @@ export function createApp(deps: AppDeps) {
     await next();
     const route = c.req.routePath === '/*' ? 'unmatched' : c.req.routePath;
     metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
-    metrics.requestDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
+    const ms = performance.now() - started;
+    metrics.requestDuration.observe({ method: c.req.method, route }, ms / 1000);
+    deps.requestLog?.(`${c.req.method} ${c.req.path} ${c.res.status} ${Math.round(ms)}ms`);
   });
   app.notFound(notFoundHandler);
   // Avatar assets are served to any page (`<img>`), so they answer before the origin check.

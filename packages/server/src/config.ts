@@ -1,5 +1,10 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { findLocalChatModel, LOCAL_CHAT_MODELS } from './providers/local/model-catalog.js';
+import { defaultModelsDir } from './providers/local/model-files.js';
 
 const optionalString = z
   .string()
@@ -26,7 +31,10 @@ const originList = z
 export const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().default('127.0.0.1'),
-  VIBHAVA_DATA_DIR: z.string().default('.data'),
+  /** Default: {@link defaultDataDir}, never the working directory. */
+  VIBHAVA_DATA_DIR: optionalString,
+  /** `off`: no line per request in the server's log. */
+  VIBHAVA_LOG_REQUESTS: z.enum(['on', 'off']).default('on'),
   DATABASE_URL: optionalString.pipe(
     z
       .string()
@@ -100,7 +108,11 @@ export const EnvSchema = z.object({
    */
   RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(0).max(10_000).default(100),
 });
-export type Env = z.infer<typeof EnvSchema>;
+/** The parsed environment, its folders resolved to absolute paths. */
+export type Env = Omit<z.infer<typeof EnvSchema>, 'VIBHAVA_DATA_DIR' | 'VIBHAVA_MODELS_DIR'> & {
+  VIBHAVA_DATA_DIR: string;
+  VIBHAVA_MODELS_DIR: string;
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -109,7 +121,32 @@ export class ConfigError extends Error {
 /** Parses the environment; a wrong value stops start-up with a message naming the variable. */
 export function parseEnv(env: Record<string, string | undefined>): Env {
   const parsed = EnvSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const { VIBHAVA_DATA_DIR: dataDir, VIBHAVA_MODELS_DIR: modelsDir } = parsed.data;
+    return {
+      ...parsed.data,
+      VIBHAVA_DATA_DIR: dataDir ? resolve(dataDir) : defaultDataDir(env),
+      VIBHAVA_MODELS_DIR: modelsDir ? resolve(modelsDir) : defaultModelsDir(env),
+    };
+  }
   const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Where the database file and the token secret live when `VIBHAVA_DATA_DIR` is unset, whatever the
+ * working directory: `.data` at the root of the repository when run from a checkout, else the
+ * user's data folder (`$XDG_DATA_HOME/vibhava`, `~/.local/share/vibhava`; `~/Library/Application
+ * Support/vibhava` on macOS, `%LOCALAPPDATA%\vibhava` on Windows).
+ */
+export function defaultDataDir(env: Record<string, string | undefined> = process.env, root = packageRoot): string {
+  const checkout = resolve(root, '../..');
+  if (!root.split(sep).includes('node_modules') && existsSync(join(checkout, 'pnpm-workspace.yaml'))) {
+    return join(checkout, '.data');
+  }
+  if (process.platform === 'win32') return join(env['LOCALAPPDATA'] || join(homedir(), 'AppData', 'Local'), 'vibhava');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'vibhava');
+  return join(env['XDG_DATA_HOME'] || join(homedir(), '.local', 'share'), 'vibhava');
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, parseEnv, type Env } from './config.js';
 import { PriceTableSchema, type PriceTable } from './usage/price-table.js';
-import { defaultModelsDir } from './providers/local/model-files.js';
 import { startServer, type StartServerOptions } from './server.js';
 
 /** The only reader of `process.env`: env → options → server. */
@@ -26,7 +25,7 @@ export function optionsFromEnv(env: Env, extra: { demo?: boolean } = {}): StartS
       local: {
         model: env.VIBHAVA_LOCAL_MODEL,
         modelPath: env.VIBHAVA_MODEL_PATH,
-        modelsDir: env.VIBHAVA_MODELS_DIR ?? defaultModelsDir(),
+        modelsDir: env.VIBHAVA_MODELS_DIR,
         threads: env.VIBHAVA_MODEL_THREADS,
         contextSize: env.VIBHAVA_MODEL_CONTEXT,
         autoPull: true,
@@ -49,6 +48,7 @@ export function optionsFromEnv(env: Env, extra: { demo?: boolean } = {}): StartS
     emotionClassifier: env.VIBHAVA_EMOTION_CLASSIFIER,
     memoryExtractor: env.VIBHAVA_MEMORY_EXTRACTOR,
     memory: env.VIBHAVA_MEMORY === 'on',
+    ...(env.VIBHAVA_LOG_REQUESTS === 'on' ? { requestLog: (line: string) => console.log(line) } : {}),
     maxContextTokens: env.VIBHAVA_CONTEXT_TOKENS,
     ...(extra.demo ? { demo: true } : {}),
   };
@@ -65,6 +65,7 @@ export async function main(argv: { demo?: boolean } = {}): Promise<void> {
     }
     throw error;
   }
+  console.log(`Data: ${options.dataDir}${options.databaseUrl ? ` (database: ${redactUrl(options.databaseUrl)})` : ''}`);
   const server = await startServer(options);
   console.log(`VibhavaFusion is listening on ${server.url} (model: ${server.model.provider} ${server.model.modelId})`);
   if (server.demo) {
@@ -94,4 +95,9 @@ function loadPriceTable(path: string): PriceTable {
   if (!parsed.success)
     throw new ConfigError(`VIBHAVA_PRICES_FILE (${path}) is not a price table: ${parsed.error.message}`);
   return parsed.data;
+}
+
+/** A database URL without credentials, for the log. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, '//…@').replace(/([?&](?:authToken|auth_token|token)=)[^&]*/gi, '$1…');
 }

@@ -13,6 +13,7 @@ import { LlmMemoryExtractor } from './memory/llm-extractor.js';
 import { MemoryOutbox } from './memory/memory-outbox.js';
 import { MemoryService } from './memory/memory-service.js';
 import { createApp, type App } from './app.js';
+import { defaultDataDir } from './config.js';
 import { VisitorTokens } from './auth/visitor-token.js';
 import { openDatabase, type Database } from './db/database.js';
 import { seedDemo, seedDemoKnowledge, type DemoData } from './db/seed.js';
@@ -41,7 +42,7 @@ import type { ResilienceOptions } from './providers/resilient-chat-model.js';
 export interface StartServerOptions {
   port?: number;
   host?: string;
-  /** Where the database file, the token secret and logs live. Default `.data`. */
+  /** Where the database file, the token secret and logs live. Default: `defaultDataDir()` (config.ts). */
   dataDir?: string;
   /** Default `file:<dataDir>/vibhava.db`; a `libsql://` URL for several instances. */
   databaseUrl?: string;
@@ -92,6 +93,8 @@ export interface StartServerOptions {
   /** Extra origins for the demo key (the server's own origin is always allowed). */
   allowedOrigins?: readonly string[];
   log?: (message: string, error?: unknown) => void;
+  /** Gets one line per request once it is answered: method, path (no query), status, ms. Off when unset. */
+  requestLog?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -110,7 +113,7 @@ const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Opens the database, loads the model and listens. The one way the server is started. */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const dataDir = resolve(options.dataDir ?? '.data');
+  const dataDir = resolve(options.dataDir ?? defaultDataDir());
   mkdirSync(dataDir, { recursive: true });
   const log =
     options.log ??
@@ -190,6 +193,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ...(emotions ? { emotions: Promise.resolve(emotions) } : {}),
     memory,
     ...(options.maxContextTokens ? { maxContextTokens: options.maxContextTokens } : {}),
+    ...(options.requestLog ? { requestLog: options.requestLog } : {}),
     log,
   });
 

@@ -310,7 +310,9 @@ describe('tenant knowledge and conversation traces', () => {
     const seen = (await (await admin(owner, 'GET', path)).json()) as {
       messages: Array<{ role: string; trace: { knowledge: Array<{ id: string }> } | null }>;
     };
-    expect(seen.messages.find((m) => m.role === 'assistant')!.trace!.knowledge.map((m) => m.id)).toContain(knowledge.id);
+    expect(seen.messages.find((m) => m.role === 'assistant')!.trace!.knowledge.map((m) => m.id)).toContain(
+      knowledge.id,
+    );
     await expectError(await admin(await login('analyst@demo.example'), 'GET', path), 403, 'forbidden');
     await expectError(
       await admin(owner, 'GET', '/tenants/tnt_demo/conversations/conv_missing/messages'),

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { PreferenceProfile } from '@vibhava/protocol';
 import { describe, expect, it } from 'vitest';
 import {
@@ -21,9 +20,8 @@ import {
 import { random } from '../src/emotion/emotion-trainer.js';
 import type { ChatModel, ModelStreamPart } from '../src/providers/chat-model.js';
 import { LlamaChatModel } from '../src/providers/local/llama-chat-model.js';
-import { DEFAULT_LOCAL_MODEL } from '../src/providers/local/model-catalog.js';
-import { defaultModelsDir, modelPath } from '../src/providers/local/model-files.js';
 import { OpenAIChatModel } from '../src/providers/openai/openai-chat-model.js';
+import { localModelFile, measureModelSpeed, modelTimeout } from './support.js';
 
 const o200k = countO200kTokens;
 
@@ -415,15 +413,18 @@ describe('buildContext', () => {
   });
 });
 
-describe('the local model counts with its own tokenizer', () => {
-  // The setup script pulls the model (`pnpm models pull`); a missing file is a failed setup, not a skip.
-  const path =
-    process.env['VIBHAVA_MODEL_PATH'] ??
-    modelPath(DEFAULT_LOCAL_MODEL, process.env['VIBHAVA_MODELS_DIR'] ?? defaultModelsDir());
+describe('the local model counts with its own tokenizer', async () => {
+  // Loaded and measured while the test is collected: its timeout comes from this machine's speed
+  // and the prompt it sends (about 1,000 tokens, one written), plus 10 s to load the vocabulary.
+  const path = localModelFile();
+  const local = await LlamaChatModel.load({ modelPath: path, modelId: 'local', contextSize: 2048, slots: 1 });
+  const timeout = modelTimeout(await measureModelSpeed(local), {
+    promptTokens: 1000,
+    outputTokens: 1,
+    extraMs: 10_000,
+  });
 
-  it('matches the GGUF vocabulary, bounds the real prompt size, and reports its window', async () => {
-    if (!existsSync(path)) throw new Error(`The local model is missing at ${path}: run \`pnpm models pull\` first.`);
-    const local = await LlamaChatModel.load({ modelPath: path, modelId: 'local', contextSize: 2048, slots: 1 });
+  it('matches the GGUF vocabulary, bounds the real prompt size, and reports its window', { timeout }, async () => {
     // The GGUF's vocabulary alone, loaded apart: what the model's tokenizer says.
     const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
     const llama = await getLlama({ build: 'never', gpu: false, logLevel: LlamaLogLevel.error });

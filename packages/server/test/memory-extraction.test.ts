@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MemoryCategory } from '@vibhava/protocol';
@@ -10,9 +9,9 @@ import { LlmMemoryExtractor, MemoryDecisionsSchema } from '../src/memory/llm-ext
 import { ModelError, type ChatModel, type ChatStreamOptions } from '../src/providers/chat-model.js';
 import { LlamaChatModel } from '../src/providers/local/llama-chat-model.js';
 import { DEFAULT_LOCAL_MODEL } from '../src/providers/local/model-catalog.js';
-import { defaultModelsDir, modelPath } from '../src/providers/local/model-files.js';
 import { OpenAIChatModel } from '../src/providers/openai/openai-chat-model.js';
 import { startOpenAIWireServer, type OpenAIWireServer } from '../src/testing/openai-wire-server.js';
+import { localModelFile, measureModelSpeed, modelTimeout } from './support.js';
 
 const AT = '2025-03-04T10:00:00.000Z'; // a Tuesday
 
@@ -293,26 +292,24 @@ describe('LlmMemoryExtractor against startOpenAIWireServer', () => {
   });
 });
 
-// The setup script pulls the model (`pnpm models pull`); a missing file is a failed setup, not a skip.
-const localPath =
-  process.env['VIBHAVA_MODEL_PATH'] ??
-  modelPath(DEFAULT_LOCAL_MODEL, process.env['VIBHAVA_MODELS_DIR'] ?? defaultModelsDir());
-
-describe('LlmMemoryExtractor on the embedded local model', () => {
-  let local: LlamaChatModel;
-  beforeAll(async () => {
-    if (!existsSync(localPath))
-      throw new Error(`The local model is missing at ${localPath}: run \`pnpm models pull\`.`);
-    local = await LlamaChatModel.load({
-      modelPath: localPath,
-      modelId: DEFAULT_LOCAL_MODEL.id,
-      contextSize: 2048,
-      slots: 1,
-    });
+describe('LlmMemoryExtractor on the embedded local model', async () => {
+  // Loaded and measured while the tests are collected: the timeout comes from this machine's
+  // speed, the window the prompt must fit and the decisions' token cap (docs/testing.md).
+  const CONTEXT_TOKENS = 2048;
+  const DECISION_TOKENS = 300;
+  const local = await LlamaChatModel.load({
+    modelPath: localModelFile(),
+    modelId: DEFAULT_LOCAL_MODEL.id,
+    contextSize: CONTEXT_TOKENS,
+    slots: 1,
   });
-  afterAll(() => local?.close());
+  afterAll(() => local.close());
+  const timeout = modelTimeout(await measureModelSpeed(local), {
+    promptTokens: CONTEXT_TOKENS - DECISION_TOKENS,
+    outputTokens: DECISION_TOKENS,
+  });
 
-  it('writes schema-valid decisions through the grammar', { timeout: 240_000 }, async () => {
+  it('writes schema-valid decisions through the grammar', { timeout }, async () => {
     let raw = '';
     // Records what the model wrote on its way to the extractor.
     const recording: ChatModel = {
@@ -328,10 +325,10 @@ describe('LlmMemoryExtractor on the embedded local model', () => {
       },
     };
     const existing = [memory('mem_coffee', 'The visitor likes coffee.', 'preference', 0.3)];
-    const result = await new LlmMemoryExtractor(recording, { maxOutputTokens: 300, timeoutMs: 220_000 }).extract(
-      turn('My name is Sam and I love hiking.'),
-      async () => existing,
-    );
+    const result = await new LlmMemoryExtractor(recording, {
+      maxOutputTokens: DECISION_TOKENS,
+      timeoutMs: timeout - 5_000,
+    }).extract(turn('My name is Sam and I love hiking.'), async () => existing);
     const parsed = MemoryDecisionsSchema.parse(JSON.parse(raw));
     expect(JSON.stringify(parsed)).toBe(raw);
     expect(result.length).toBeLessThanOrEqual(parsed.decisions.length);

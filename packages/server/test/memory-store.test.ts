@@ -666,7 +666,12 @@ describe('MemoryService with the real embedding model and the heuristic extracto
     await service.remember(turn(scope, 'I love surfing'));
     expect(await service.store.count(scope)).toBe(2);
     const query = { text: 'Where do I live?', vector: await service.embed('Where do I live?') };
-    expect(await service.contextFor(scope, query, { k: 5 })).toEqual({ memories: [], knowledge: [], preferences: null, paused: true });
+    expect(await service.contextFor(scope, query, { k: 5 })).toEqual({
+      memories: [],
+      knowledge: [],
+      preferences: null,
+      paused: true,
+    });
     expect(await service.retrieve(scope, query, { k: 5 })).toEqual([]);
     expect((await service.list(scope)).paused).toBe(true);
     await service.setPaused(scope, false);

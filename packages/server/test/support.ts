@@ -1,10 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSseStream, type StreamPart } from '@vibhava/protocol';
+import { DEFAULT_LOCAL_MODEL } from '../src/providers/local/model-catalog.js';
+import { defaultModelsDir, modelPath } from '../src/providers/local/model-files.js';
 import { OpenAIChatModel } from '../src/providers/openai/openai-chat-model.js';
 import { startServer, type RunningServer, type StartServerOptions } from '../src/server.js';
 import { startOpenAIWireServer, type OpenAIWireServer } from '../src/testing/openai-wire-server.js';
+
+export { measureModelSpeed, modelTimeout, type ModelSpeed } from '../src/testing/model-speed.js';
 
 export const PAGE_ORIGIN = 'https://shop.example';
 
@@ -141,4 +145,13 @@ export function adminRequest(
     headers,
     ...(body === undefined ? {} : { body: raw ? new Blob([new Uint8Array(body)]) : JSON.stringify(body) }),
   });
+}
+
+/** The local model's file, as the setup script pulls it; a missing file is a failed setup, not a skip. */
+export function localModelFile(): string {
+  const path =
+    process.env['VIBHAVA_MODEL_PATH'] ??
+    modelPath(DEFAULT_LOCAL_MODEL, process.env['VIBHAVA_MODELS_DIR'] ?? defaultModelsDir());
+  if (!existsSync(path)) throw new Error(`The local model is missing at ${path}: run \`pnpm models pull\` first.`);
+  return path;
 }

@@ -15,13 +15,15 @@ export interface TestServerConfig {
   serverUrl: string;
   publishableKey: string;
   avatarId: string;
+  /** How long one reply of the local model may take on this machine (measured when the run starts). */
+  replyTimeoutMs: number;
   /** A second server whose upstream replies predictably (`feel:<emotion> …` picks the expression). */
   scripted: ServerConfig;
   /** A server whose keys allow no origin of the test page. */
   refused: ServerConfig;
 }
 
-export type ServerConfig = Omit<TestServerConfig, 'scripted' | 'refused'>;
+export type ServerConfig = Omit<TestServerConfig, 'scripted' | 'refused' | 'replyTimeoutMs'>;
 
 /** How many requests the `refused` server answered, by HTTP method (from its own metrics). */
 export async function refusedServerRequests(): Promise<Record<string, number>> {
@@ -57,9 +59,6 @@ export function clearConversationCache(): Promise<void> {
     request.onsuccess = request.onerror = request.onblocked = () => resolve();
   });
 }
-
-/** Model replies take a few seconds on a small CPU. */
-export const REPLY_TIMEOUT = 80_000;
 
 export function part<T extends Element = HTMLElement>(element: VibhavaAvatar, name: string): T {
   const found = element.shadowRoot?.querySelector<T>(`[part~="${name}"]`);

@@ -4,7 +4,6 @@ import '../src/define.js';
 import type { VibhavaErrorEvent } from '../src/index.js';
 import type { VibhavaAvatar } from '../src/index.js';
 import {
-  REPLY_TIMEOUT,
   bubbles,
   clearConversationCache,
   expectAccessible,
@@ -48,7 +47,7 @@ describe('<vibhava-avatar>', () => {
     await waitUntil(() => bubbles(element, 'assistant').length === 1, 'the greeting is shown', { timeout: 15_000 });
     expect(part(element, 'title').textContent).to.equal('Vee');
     expect(panel.getAttribute('aria-label')).to.equal('Vee');
-    expect(bubbles(element, 'assistant')[0]?.textContent).to.contain("Hi, I'm Vee!");
+    expect(bubbles(element, 'assistant')[0]?.textContent).to.contain("Hi, I'm Vee from Juniper & Rye!");
     await expectAccessible(element);
 
     // Escape closes the panel and hands focus back to the launcher.
@@ -97,7 +96,7 @@ describe('<vibhava-avatar>', () => {
       () => element.shadowRoot?.querySelector('[part~="stop"]'),
       'the stop button shows while streaming',
       {
-        timeout: REPLY_TIMEOUT,
+        timeout: config.replyTimeoutMs,
       },
     );
     const event = await replied;
@@ -231,7 +230,7 @@ describe('<vibhava-avatar>', () => {
         (bubbles(element, 'assistant').at(-1)?.classList.contains('streaming') ?? false) &&
         (bubbles(element, 'assistant').at(-1)?.textContent?.trim().length ?? 0) > 0,
       'the reply starts streaming',
-      { timeout: REPLY_TIMEOUT },
+      { timeout: config.replyTimeoutMs },
     );
     part<HTMLButtonElement>(element, 'stop').click();
     const event = await replied;

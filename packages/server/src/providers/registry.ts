@@ -21,6 +21,8 @@ export interface ProviderSettings {
     modelsDir: string;
     threads?: number | undefined;
     contextSize?: number | undefined;
+    /** Tokens one reply may have at most, whatever the reply asks for. */
+    maxOutputTokens?: number | undefined;
     /** Fetch the default model on first run when it is missing (with a progress bar). */
     autoPull?: boolean;
   };
@@ -60,6 +62,7 @@ const factories: Record<'openai' | 'local', Factory> = {
       generation: spec.generation,
       ...(local.threads ? { threads: local.threads } : {}),
       ...(local.contextSize ? { contextSize: local.contextSize } : {}),
+      ...(local.maxOutputTokens ? { maxOutputTokens: local.maxOutputTokens } : {}),
     });
   },
 };

@@ -1,1 +1,2 @@
 export { startOpenAIWireServer, type OpenAIWireServer } from './openai-wire-server.js';
+export { measureModelSpeed, modelTimeout, type ModelSpeed } from './model-speed.js';

@@ -32,6 +32,8 @@ export interface LlamaChatModelOptions {
   threads?: number;
   /** How replies are sampled (the catalog's settings for the model); a request's `temperature` wins. */
   generation?: GenerationSettings;
+  /** Tokens one reply may have at most, whatever a request asks for (a slow machine, or tests). */
+  maxOutputTokens?: number;
 }
 
 const DEFAULT_GENERATION: GenerationSettings = {
@@ -75,9 +77,11 @@ export class LlamaChatModel implements ChatModel {
   readonly #slots: Slot[];
   readonly #chatModule: LlamaCppModule;
   readonly #generation: GenerationSettings;
+  readonly #maxOutputTokens: number;
 
   private constructor(init: {
     generation: GenerationSettings;
+    maxOutputTokens: number;
     modelId: string;
     llama: Llama;
     model: LlamaModel;
@@ -92,6 +96,7 @@ export class LlamaChatModel implements ChatModel {
     this.#slots = init.slots;
     this.#chatModule = init.chatModule;
     this.#generation = init.generation;
+    this.#maxOutputTokens = init.maxOutputTokens;
   }
 
   static async load(options: LlamaChatModelOptions): Promise<LlamaChatModel> {
@@ -126,6 +131,7 @@ export class LlamaChatModel implements ChatModel {
       slots,
       chatModule: llamaCpp,
       generation: options.generation ?? DEFAULT_GENERATION,
+      maxOutputTokens: options.maxOutputTokens ?? Infinity,
     });
   }
 
@@ -236,7 +242,7 @@ export class LlamaChatModel implements ChatModel {
       .generateResponse(toChatHistory(options.messages), {
         signal: stop.signal,
         stopOnAbortSignal: true,
-        maxTokens: options.maxOutputTokens ?? 512,
+        maxTokens: Math.min(options.maxOutputTokens ?? 512, this.#maxOutputTokens),
         temperature: options.temperature ?? this.#generation.temperature,
         topP: this.#generation.topP,
         repeatPenalty: { penalty: this.#generation.repeatPenalty, lastTokens: this.#generation.repeatLastTokens },
