@@ -158,7 +158,10 @@ describe('what a small model is given with a message', () => {
       knowledge: [],
       wholeKnowledge: true,
       memories: [
-        memory('e1', 'episode', 'Visitor: Hi, I’m Emma. I’m quite anxious about dentists.\nNora: Welcome!', 0.55, ['u1', 'a1']),
+        memory('e1', 'episode', 'Visitor: Hi, I’m Emma. I’m quite anxious about dentists.\nNora: Welcome!', 0.55, [
+          'u1',
+          'a1',
+        ]),
         memory('e2', 'episode', 'Visitor: How much is a check-up?\nNora: $90.', 0.2, ['u2', 'a2']),
       ],
       aboutVisitor: [memory('f1', 'fact', 'Your name is Emma.', 0, ['u1'])],
