@@ -5,7 +5,12 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
 import { DEMO_AVATAR_ID, DEMO_TENANT_ID, seedDemo } from '../src/db/seed.js';
-import { DEFAULT_EMBEDDING_MODEL, SMALL_LOCAL_MODEL } from '../src/providers/local/model-catalog.js';
+import {
+  DEFAULT_EMBEDDING_MODEL,
+  DEFAULT_LOCAL_MODEL,
+  LOCAL_CHAT_MODELS,
+  type LocalChatModelSpec,
+} from '../src/providers/local/model-catalog.js';
 import { defaultModelsDir, modelPath } from '../src/providers/local/model-files.js';
 
 // The `vibhava` command as a user runs it (a child process on the TypeScript source), on a real
@@ -80,12 +85,15 @@ describe('vibhava knowledge', () => {
 });
 
 describe('vibhava models', () => {
+  const OTHER = LOCAL_CHAT_MODELS.find((model) => model !== DEFAULT_LOCAL_MODEL)!;
+  const mb = (spec: LocalChatModelSpec) => Math.round(spec.bytes / 1e6);
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // A models folder with the default chat model and the embedding model (links to the pulled files).
   const modelsDir = join(root, 'models');
   beforeAll(() => {
     mkdirSync(modelsDir, { recursive: true });
     const pulled = process.env['VIBHAVA_MODELS_DIR'] ?? defaultModelsDir();
-    for (const spec of [SMALL_LOCAL_MODEL, DEFAULT_EMBEDDING_MODEL.model, DEFAULT_EMBEDDING_MODEL.tokenizer]) {
+    for (const spec of [DEFAULT_LOCAL_MODEL, DEFAULT_EMBEDDING_MODEL.model, DEFAULT_EMBEDDING_MODEL.tokenizer]) {
       symlinkSync(modelPath(spec, pulled), modelPath(spec, modelsDir));
     }
   });
@@ -93,23 +101,30 @@ describe('vibhava models', () => {
   it('lists each chat model with its alias, size, whether it is default or selected, present or missing', async () => {
     const { code, stdout } = await vibhava(['models', 'list'], {
       VIBHAVA_MODELS_DIR: modelsDir,
-      VIBHAVA_LOCAL_MODEL: 'large',
+      VIBHAVA_LOCAL_MODEL: OTHER.alias,
     });
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^small +qwen2\.5-coder-0\.5b-instruct-q4 +491 MB {2}present {2}\(default\)$/m);
-    expect(stdout).toMatch(/^large +qwen2\.5-coder-1\.5b-instruct-q4 +1117 MB {2}missing {2}\(selected\)$/m);
+    expect(stdout).toMatch(
+      new RegExp(
+        `^${DEFAULT_LOCAL_MODEL.alias} +${escape(DEFAULT_LOCAL_MODEL.id)} +${mb(DEFAULT_LOCAL_MODEL)} MB {2}present {2}\\(default\\)$`,
+        'm',
+      ),
+    );
+    expect(stdout).toMatch(
+      new RegExp(`^${OTHER.alias} +${escape(OTHER.id)} +${mb(OTHER)} MB {2}missing {2}\\(selected\\)$`, 'm'),
+    );
   });
 
   it('verifies what is there; another chat model is optional, the selected one and the embedding model are not', async () => {
     const ok = await vibhava(['models', 'verify'], { VIBHAVA_MODELS_DIR: modelsDir });
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain(`OK ${modelPath(SMALL_LOCAL_MODEL, modelsDir)}`);
-    expect(ok.stdout).toContain('not installed (optional) qwen2.5-coder-1.5b-instruct-q4');
+    expect(ok.stdout).toContain(`OK ${modelPath(DEFAULT_LOCAL_MODEL, modelsDir)}`);
+    expect(ok.stdout).toContain(`not installed (optional) ${OTHER.id}`);
 
-    const selected = await vibhava(['models', 'verify', '--model', 'large'], { VIBHAVA_MODELS_DIR: modelsDir });
+    const selected = await vibhava(['models', 'verify', '--model', OTHER.alias], { VIBHAVA_MODELS_DIR: modelsDir });
     expect(selected.code).toBe(1);
     expect(selected.stderr).toContain('MISSING');
-    expect(selected.stderr).toContain('vibhava models pull --model large');
+    expect(selected.stderr).toContain(`vibhava models pull --model ${OTHER.alias}`);
 
     rmSync(modelPath(DEFAULT_EMBEDDING_MODEL.tokenizer, modelsDir));
     const embedding = await vibhava(['models', 'verify'], { VIBHAVA_MODELS_DIR: modelsDir });
