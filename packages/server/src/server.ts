@@ -212,7 +212,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const knowledge = await readFile(resolve(packageRoot, '../../examples/script-tag/knowledge.md'), 'utf8').catch(
       () => null,
     );
-    if (knowledge) await seedDemoKnowledge(memory, knowledge);
+    if (knowledge && demo.fresh) await seedDemoKnowledge(memory, knowledge);
     if (options.demoAdmin) await ensureAdminUser(db, { ...options.demoAdmin, tenantId: demo.tenantId, role: 'owner' });
     mountDemoSite(
       app as never,

@@ -12,6 +12,12 @@ export interface DemoData {
   tenantId: string;
   avatarId: string;
   publishableKey: string;
+  /**
+   * Whether the demo avatar was created (or brought up from an earlier version's) in this start:
+   * only then does it get the demo page's facts, so a developer's own knowledge is never mixed
+   * with them again once they cleared them.
+   */
+  fresh: boolean;
 }
 
 const DEMO_GREETING = "Hi, I'm Vee from Juniper & Rye! Ask me about our bread and cakes, allergens or opening hours.";
@@ -41,7 +47,7 @@ const EARLIER_DEMO_GREETINGS = ["Hi, I'm Vee! Ask me anything about putting an A
 export async function seedDemo(db: Database, allowedOrigins: readonly string[]): Promise<DemoData> {
   const now = new Date();
   await db.insert(tenants).values({ id: DEMO_TENANT_ID, name: 'Demo tenant' }).onConflictDoNothing();
-  await db
+  const created = await db
     .insert(avatars)
     .values({
       id: DEMO_AVATAR_ID,
@@ -53,12 +59,13 @@ export async function seedDemo(db: Database, allowedOrigins: readonly string[]):
       version: 1,
       updatedAt: now,
     })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ id: avatars.id });
   await db
     .insert(avatarVersions)
     .values({ avatarId: DEMO_AVATAR_ID, version: 1, profile: DEMO_PROFILE })
     .onConflictDoNothing();
-  await refreshDemoAvatar(db);
+  const refreshed = await refreshDemoAvatar(db);
   const existing = await db.query.publishableKeys.findFirst({ where: eq(publishableKeys.key, DEMO_PUBLISHABLE_KEY) });
   if (!existing) {
     await db.insert(publishableKeys).values({
@@ -73,16 +80,21 @@ export async function seedDemo(db: Database, allowedOrigins: readonly string[]):
       await db.update(publishableKeys).set({ allowedOrigins: merged }).where(eq(publishableKeys.id, existing.id));
     }
   }
-  return { tenantId: DEMO_TENANT_ID, avatarId: DEMO_AVATAR_ID, publishableKey: DEMO_PUBLISHABLE_KEY };
+  return {
+    tenantId: DEMO_TENANT_ID,
+    avatarId: DEMO_AVATAR_ID,
+    publishableKey: DEMO_PUBLISHABLE_KEY,
+    fresh: created.length > 0 || refreshed,
+  };
 }
 
 /**
  * A demo avatar seeded by an earlier version (the greeting says so) and never edited since gets
  * the current profile as a new version; one its owner changed is left alone.
  */
-async function refreshDemoAvatar(db: Database): Promise<void> {
+async function refreshDemoAvatar(db: Database): Promise<boolean> {
   const avatar = await db.query.avatars.findFirst({ where: eq(avatars.id, DEMO_AVATAR_ID) });
-  if (!avatar || !EARLIER_DEMO_GREETINGS.includes(avatar.greeting ?? '')) return;
+  if (!avatar || !EARLIER_DEMO_GREETINGS.includes(avatar.greeting ?? '')) return false;
   const version = avatar.version + 1;
   await db
     .insert(avatarVersions)
@@ -98,11 +110,13 @@ async function refreshDemoAvatar(db: Database): Promise<void> {
       updatedAt: new Date(),
     })
     .where(eq(avatars.id, DEMO_AVATAR_ID));
+  return true;
 }
 
 /**
  * The demo avatar's knowledge: the facts of the page it sits on, one per list item of a Markdown
- * file (examples/script-tag/knowledge.md), added when missing. Entries added another way stay.
+ * file (examples/script-tag/knowledge.md), added when missing, when the demo avatar is new
+ * (`DemoData.fresh`). Entries added another way stay.
  */
 export async function seedDemoKnowledge(memory: MemoryService, markdown: string): Promise<number> {
   const scope = { tenantId: DEMO_TENANT_ID, avatarId: DEMO_AVATAR_ID, visitorId: '' };
