@@ -17,7 +17,7 @@
 import { once } from 'node:events';
 import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { composeTurn } from '../src/avatars/avatar-turn.js';
@@ -40,6 +40,8 @@ const { values } = parseArgs({
 });
 const spec = localChatModel(values.local);
 const path = values.model ?? modelPath(spec, process.env['VIBHAVA_MODELS_DIR'] ?? defaultModelsDir());
+// A file given with --model is named by its file name, not the catalog entry whose settings it borrows.
+const modelId = values.model ? basename(values.model, '.gguf') : spec.id;
 const runs = Number(values.runs);
 const readMs = Number(values.read);
 
@@ -141,7 +143,7 @@ const boundTokensPerSecond = (bandwidth * 1e9) / modelBytes;
 
 const model = await LlamaChatModel.load({
   modelPath: path,
-  modelId: spec.id,
+  modelId,
   generation: spec.generation,
   contextSize: 4096,
   slots: 4,
@@ -188,7 +190,7 @@ const floor1 = (turnTokens(message1) / prefill) * 1000;
 const floor2 = (turnTokens(message2) / prefill) * 1000;
 const result = {
   bench: 'local-model',
-  model: spec.id,
+  model: modelId,
   modelBytes,
   rssMB,
   systemTokens,
@@ -221,6 +223,6 @@ const rows: [string, string, string][] = [
   ['bound = bandwidth ÷ model bytes', `${result.boundTokensPerSecond} tok/s`, ''],
   ['generation ÷ bound', `${result.ratioToBound}`, '≥ 0.5'],
 ];
-console.log(`local-model benchmark: ${spec.id} (${(modelBytes / 1e6).toFixed(0)} MB), median of ${runs} runs\n`);
+console.log(`local-model benchmark: ${modelId} (${(modelBytes / 1e6).toFixed(0)} MB), median of ${runs} runs\n`);
 for (const [name, value, target] of rows) console.log(`${name.padEnd(34)} ${value.padStart(14)}   ${target}`);
 console.log(JSON.stringify(result));
