@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { avatars, tenants } from '../db/schema.js';
 import type { EmbeddingModel } from '../embeddings/embedding-model.js';
-import { parseKnowledgeFile } from '../knowledge/knowledge-file.js';
+import { addKnowledge, parseKnowledgeFile } from '../knowledge/knowledge-file.js';
 import { MemoryService } from '../memory/memory-service.js';
 import type { MemoryScope } from '../memory/memory-store.js';
 import { CliError } from './cli-error.js';
@@ -38,16 +38,7 @@ export class KnowledgeCommands {
     if (facts.length === 0) {
       throw new CliError(`${path} has no facts: write one per list item ("- Open Monday to Friday, 8:00 to 18:00.").`);
     }
-    const scope = await this.#scope(args);
-    const known = new Set((await this.#memory.store.list(scope, { kinds: ['fact'] })).map((entry) => entry.text));
-    let added = 0;
-    for (const text of facts) {
-      if (known.has(text)) continue;
-      await this.#memory.create(scope, { text, category: 'other' }, 'admin');
-      known.add(text);
-      added++;
-    }
-    return { added, known: facts.length - added };
+    return addKnowledge(this.#memory, await this.#scope(args), facts);
   }
 
   /** The tenant's entries: with `avatar`, that avatar's; else the tenant-wide ones and each avatar's. */

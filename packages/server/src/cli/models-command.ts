@@ -3,7 +3,6 @@ import type { Env } from '../config.js';
 import {
   DEFAULT_EMBEDDING_MODEL,
   DEFAULT_LOCAL_MODEL,
-  findLocalChatModel,
   LOCAL_CHAT_MODELS,
   type LocalChatModelSpec,
   type LocalModelSpec,
@@ -15,7 +14,7 @@ import {
   sha256File,
   type ModelSource,
 } from '../providers/local/model-files.js';
-import { CliError } from './cli-error.js';
+import { localChatModel } from '../providers/registry.js';
 
 export interface ModelsArgs {
   /** `--model`: a catalog alias or id; else the one `VIBHAVA_LOCAL_MODEL` picks, else the default. */
@@ -29,14 +28,7 @@ export interface ModelsArgs {
 
 /** The chat model the server would run (`VIBHAVA_LOCAL_MODEL`), or the one `--model` names. */
 export function chosenChatModel(env: Env, name: string | undefined): LocalChatModelSpec {
-  const wanted = name ?? env.VIBHAVA_LOCAL_MODEL;
-  if (wanted === undefined) return DEFAULT_LOCAL_MODEL;
-  const spec = findLocalChatModel(wanted);
-  if (!spec) {
-    const known = LOCAL_CHAT_MODELS.map((m) => `${m.alias} (${m.id})`).join(', ');
-    throw new CliError(`Unknown model "${wanted}": choose one of ${known}.`);
-  }
-  return spec;
+  return localChatModel(name ?? env.VIBHAVA_LOCAL_MODEL);
 }
 
 /** `vibhava models pull`: the chosen chat model and the embedding model, fetched and verified. */

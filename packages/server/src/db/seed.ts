@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { parseKnowledgeFile } from '../knowledge/knowledge-file.js';
+import { addKnowledge, parseKnowledgeFile } from '../knowledge/knowledge-file.js';
 import type { MemoryService } from '../memory/memory-service.js';
 import type { Database } from './database.js';
 import { avatars, avatarVersions, publishableKeys, tenants } from './schema.js';
@@ -120,12 +120,5 @@ async function refreshDemoAvatar(db: Database): Promise<boolean> {
  */
 export async function seedDemoKnowledge(memory: MemoryService, markdown: string): Promise<number> {
   const scope = { tenantId: DEMO_TENANT_ID, avatarId: DEMO_AVATAR_ID, visitorId: '' };
-  const known = new Set((await memory.store.list(scope, { kinds: ['fact'] })).map((entry) => entry.text));
-  let added = 0;
-  for (const text of parseKnowledgeFile(markdown)) {
-    if (known.has(text)) continue;
-    await memory.create(scope, { text, category: 'other' }, 'admin');
-    added++;
-  }
-  return added;
+  return (await addKnowledge(memory, scope, parseKnowledgeFile(markdown))).added;
 }

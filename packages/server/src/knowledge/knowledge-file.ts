@@ -1,3 +1,6 @@
+import type { MemoryService } from '../memory/memory-service.js';
+import type { MemoryScope } from '../memory/memory-store.js';
+
 /**
  * Facts from a Markdown file about a site: one per list item, prefixed with the heading above it
  * ("## Opening hours" + "- Monday: closed." → "Opening hours: Monday: closed."), so each fact
@@ -17,4 +20,24 @@ export function parseKnowledgeFile(markdown: string): string[] {
     facts.push(heading && !text.toLowerCase().startsWith(heading.toLowerCase()) ? `${heading}: ${text}` : text);
   }
   return facts;
+}
+
+/**
+ * Adds facts to a scope's knowledge (the admin API's entries), skipping those already there word
+ * for word; the demo seed and `vibhava knowledge add` both go through here.
+ */
+export async function addKnowledge(
+  memory: MemoryService,
+  scope: MemoryScope,
+  facts: readonly string[],
+): Promise<{ added: number; known: number }> {
+  const known = new Set((await memory.store.list(scope, { kinds: ['fact'], limit: 10_000 })).map((e) => e.text));
+  let added = 0;
+  for (const text of facts) {
+    if (known.has(text)) continue;
+    await memory.create(scope, { text, category: 'other' }, 'admin');
+    known.add(text);
+    added++;
+  }
+  return { added, known: facts.length - added };
 }

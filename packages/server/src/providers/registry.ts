@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import type { ChatModel } from './chat-model.js';
 import { LlamaChatModel } from './local/llama-chat-model.js';
-import { DEFAULT_LOCAL_MODEL, findLocalChatModel, type LocalChatModelSpec } from './local/model-catalog.js';
+import {
+  DEFAULT_LOCAL_MODEL,
+  findLocalChatModel,
+  LOCAL_CHAT_MODELS,
+  type LocalChatModelSpec,
+} from './local/model-catalog.js';
 import { ensureModelFile, modelPath } from './local/model-files.js';
 import { OpenAIChatModel } from './openai/openai-chat-model.js';
 
@@ -71,7 +76,10 @@ const factories: Record<'openai' | 'local', Factory> = {
 export function localChatModel(idOrAlias: string | undefined): LocalChatModelSpec {
   if (idOrAlias === undefined) return DEFAULT_LOCAL_MODEL;
   const spec = findLocalChatModel(idOrAlias);
-  if (!spec) throw new Error(`Unknown local model "${idOrAlias}".`);
+  if (!spec) {
+    const known = LOCAL_CHAT_MODELS.map((m) => `${m.alias} (${m.id})`).join(', ');
+    throw new Error(`Unknown model "${idOrAlias}": choose one of ${known}.`);
+  }
   return spec;
 }
 
