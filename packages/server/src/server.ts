@@ -197,18 +197,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     log,
   });
 
-  const server = await listen(app, options.port ?? 8787, options.host ?? '127.0.0.1');
-  const { port } = server.address() as AddressInfo;
-  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-
-  // Turns a stopped process left unremembered (their writer's lease has run out by now or soon).
-  void memoryOutbox.sweep();
-
+  // The demo is seeded and its routes mounted before the server listens: a request that arrives
+  // early (a widget retrying while the server restarts) would otherwise fix the router first.
+  const requestedPort = options.port ?? 8787;
+  const selfOrigins = (port: number) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  let url = '';
   let demo: DemoData | undefined;
   if (options.demo) {
-    const selfOrigins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
-    demo = await seedDemo(db, [...selfOrigins, ...(options.allowedOrigins ?? [])]);
+    const early = requestedPort === 0 ? [] : selfOrigins(requestedPort);
+    demo = await seedDemo(db, [...early, ...(options.allowedOrigins ?? [])]);
     const knowledge = await readFile(resolve(packageRoot, '../../examples/script-tag/knowledge.md'), 'utf8').catch(
       () => null,
     );
@@ -225,6 +222,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       () => url,
     );
   }
+
+  const server = await listen(app, requestedPort, options.host ?? '127.0.0.1');
+  const { port } = server.address() as AddressInfo;
+  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // A port the system chose is known only now: the demo key learns the page's origins.
+  if (demo && requestedPort === 0) await seedDemo(db, selfOrigins(port));
+
+  // Turns a stopped process left unremembered (their writer's lease has run out by now or soon).
+  void memoryOutbox.sweep();
 
   return {
     url,
