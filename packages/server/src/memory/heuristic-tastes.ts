@@ -133,6 +133,10 @@ const removals: Pattern[] = [
 const NEGATIVE_VERBS = String.raw`dislike|hate|detest|loathe|can't stand|cannot stand|can't bear|(?:don't|do not)\s+(?:really\s+)?(?:like|enjoy|care for)`;
 const NEGATIVE_BE = String.raw`not (?:a (?:big |huge )?fan of|into|keen on|big on|a big [\p{L}]+ person)`;
 
+const FEARS = String.raw`afraid|scared|terrified|frightened|petrified|anxious|nervous|phobic|wary`;
+const TIME_WORDS = /\b(?:today|tonight|tomorrow|next|this|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|later|soon)\b/i;
+const FEAR_MODS = String.raw`(?:(?:really|quite|so|very|a bit|a little|kind of|kinda|super|always|honestly|genuinely|pretty|rather|absolutely|incredibly|totally)\s+)*`;
+
 const dislikes: Pattern[] = [
   {
     pattern: new RegExp(
@@ -154,6 +158,17 @@ const dislikes: Pattern[] = [
       const topic = subjectTopic(m[1]!);
       if (isVague(topic) || /^(?:it|that|this|he|she|they|which)\b/i.test(topic)) return [];
       return tasteFacts(s, "don't like", topic, -1, 'state');
+    },
+  },
+  {
+    // Fears: "I'm quite anxious about dentists", "I'm terrified of needles", "scared of dogs".
+    pattern: new RegExp(String.raw`\b(?:${SUBJECT_BE}\s+|^)(?:${FEAR_MODS})(${FEARS})\s+(of|about|around)\s+`, 'giu'),
+    build: (m, rest, s) => {
+      // Not a passing worry about this visit ("nervous about the price", "…my test tomorrow").
+      if (/^\s*(?:it|that|this|the|what|how|whether|if|going|getting|paying)\b/i.test(rest)) return [];
+      const topic = tasteTopic(rest);
+      if (!topic || TIME_WORDS.test(topic)) return [];
+      return tasteFacts(s, `am ${m[1]!.toLowerCase()} ${m[2]!.toLowerCase()}`, topic, -1, 'state');
     },
   },
   {
