@@ -246,9 +246,10 @@ function statements(text: string): Array<{ sentence: string; question: boolean }
     .map((sentence) => {
       let s = sentence.trim();
       let question = QUESTION_START.test(s);
-      // "I love tea, do you?": the statement before the question still counts.
+      // "I love tea, do you?", "I work nights as a paramedic so is the gym open 24h?": the
+      // statement before the question still counts.
       if (/\?[!?.\s]*$/.test(s)) {
-        const cut = s.lastIndexOf(',');
+        const cut = question ? -1 : (questionClause(s) ?? s.lastIndexOf(','));
         if (cut === -1 || question) return { sentence: s, question: true };
         s = s.slice(0, cut);
         question = QUESTION_START.test(s);
@@ -256,6 +257,20 @@ function statements(text: string): Array<{ sentence: string; question: boolean }
       return { sentence: s, question };
     })
     .filter(({ sentence }) => sentence.length > 0);
+}
+
+/** Questions people start without a question word: "any long stays in Portugal?", "is there…". */
+const QUESTION_OPENER =
+  /^(?:any|anything|anyone|anywhere|got|please|pls|recommendations?|ideas?|suggestions?|tips?)\b/i;
+const CLAUSE_BREAK = /\s*(?:[,:–—]|\s-\s|\p{Extended_Pictographic}+|\s(?:so|but|and|then)\s)\s*/gu;
+
+/** Where the question of a sentence that opens with a statement begins ("…pregnant – are your classes ok?"). */
+function questionClause(sentence: string): number | undefined {
+  for (const m of sentence.matchAll(CLAUSE_BREAK)) {
+    const rest = sentence.slice(m.index + m[0].length);
+    if (m.index > 0 && (QUESTION_START.test(rest) || QUESTION_OPENER.test(rest))) return m.index;
+  }
+  return undefined;
 }
 
 /** "im" → "i'm", "dont" → "don't", "alergic" → "allergic": how people type in a chat box. */
@@ -286,7 +301,7 @@ function isAssertion(sentence: string, match: RegExpExecArray): boolean {
  * time word, or a greeting.
  */
 const RELATIVE =
-  /(?<![\p{P}\d]\s*)\b(?!(?:and|but|so|then|because|cause|when|after|before|while|since|as|that|now|today|yesterday|tonight|tomorrow|recently|lately|also|actually|honestly|seriously|well|oh|yes|yeah|yep|no|nope|ok|okay|hi|hey|hello|hiya|btw|lol|haha|tbh|omg|plus|though|although|anyway|anyways|sorry|thanks|sure|still|just|finally|really|week|weekend|month|year|night|morning|afternoon|evening|ago|day|days|weeks|months|years|monday|tuesday|wednesday|thursday|friday|saturday|sunday|now|where|think|guess|know|mean|feel|hope|said|say|until|till|once|originally|also|too|here|there|p\.s|ps)\b)[\p{Ll}][\p{L}'-]*\s+$/iu;
+  /(?<![\p{P}\d]\s*)\b(?!(?:and|but|so|then|because|cause|when|after|before|while|since|as|that|now|today|yesterday|tonight|tomorrow|recently|lately|also|actually|honestly|seriously|well|oh|yes|yeah|yep|no|nope|ok|okay|hi|hey|hello|hiya|btw|lol|haha|tbh|omg|plus|though|although|anyway|anyways|sorry|thanks|sure|still|just|finally|really|week|weekend|month|year|night|morning|afternoon|evening|ago|day|days|weeks|months|years|monday|tuesday|wednesday|thursday|friday|saturday|sunday|now|where|think|guess|know|mean|feel|hope|said|say|until|till|once|originally|also|too|here|there|p\.s|ps|ugh|urgh|argh|um+|uh+|er+m?|hmm+|ah+|oof|phew|wow|gosh|yikes|omg|aw+|meh|welp|right|hiya|heya|hallo|cheers)\b)[\p{Ll}][\p{L}'-]*\s+$/iu;
 
 const QUESTION_START =
   /^\s*(?:do|does|did|are|is|was|were|can|could|would|will|should|shall|have|has|what|what's|why|how|when|where|who|whom|which|whose|may|am|isn't|aren't|don't|doesn't|won't|can't)\b/i;

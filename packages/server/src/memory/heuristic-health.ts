@@ -191,20 +191,22 @@ const allergies: Pattern[] = [
 const conditions: Pattern[] = [
   {
     pattern: new RegExp(
-      String.raw`(?:\b${SUBJECT_BE}|^as|\bas|\bbeing)\s+(?:a\s+|an\s+|also\s+|now\s+)?(${CONDITIONS.join('|')})\b`,
+      String.raw`(?:\b${SUBJECT_BE}|^as|\bas|\bbeing)\s+(?:a\s+|an\s+|also\s+|now\s+)?(\d+\s+(?:weeks?|months?)\s+)?(${CONDITIONS.join('|')})\b`,
       'giu',
     ),
     build: (m, rest, s) => {
-      const what = m[1]!.toLowerCase().replace(/^an?\s+/, '');
+      const what = m[2]!.toLowerCase().replace(/^an?\s+/, '');
+      // "20 weeks pregnant", "deaf in one ear".
+      const stage = m[1] ? m[1].trim().toLowerCase() : '';
       const detail = /^\s+(in one ear|in one eye|in my left ear|in my right ear)\b/i.exec(rest)?.[1] ?? '';
-      const said = detail ? `${what} ${secondPerson(detail)}` : what;
+      const said = stage ? `${stage} ${what}` : detail ? `${what} ${secondPerson(detail)}` : what;
       return [
         fact({
           slot: `condition:${what}`,
           kind: 'health',
           category: 'health',
           you: `You're ${/user$/.test(what) ? 'a ' : ''}${said}.`,
-          they: `${cap(s)} is ${/user$/.test(what) ? 'a ' : ''}${detail ? `${what} ${thirdPerson(detail)}` : what}.`,
+          they: `${cap(s)} is ${/user$/.test(what) ? 'a ' : ''}${stage ? `${stage} ${what}` : detail ? `${what} ${thirdPerson(detail)}` : what}.`,
           value: what,
           reason: 'said something about their health',
         }),
