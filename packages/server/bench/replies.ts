@@ -1,7 +1,7 @@
 /**
  * pnpm bench replies [--data DIR] [--provider local|openai] [--local small|large] [--model PATH]
  *                    [--site ID] [--only REGEX] [--split tune|report|all] [--pause MS] [--read MS]
- *                    [--out FILE]
+ *                    [--out FILE] [--seed N|random]
  *
  * Reply quality, measured the way a visitor meets it: scripted visitor conversations with
  * avatars of several sites (persona + knowledge), sent through the real server over HTTP on
@@ -46,6 +46,7 @@ const { values } = parseArgs({
     pause: { type: 'string', default: '3000' },
     read: { type: 'string', default: '2000' },
     out: { type: 'string' },
+    seed: { type: 'string', default: '1' },
   },
 });
 
@@ -53,6 +54,10 @@ const PROVIDERS = ['local', 'openai'] as const;
 const FOUND = PROVIDERS.find((p) => p === values.provider);
 if (!FOUND) {
   console.error(`--provider must be one of ${PROVIDERS.join(', ')} (got ${values.provider})`);
+  process.exit(2);
+}
+if (values.seed !== 'random' && !/^\d+$/.test(values.seed)) {
+  console.error(`--seed must be a whole number or "random" (got ${values.seed})`);
   process.exit(2);
 }
 // Narrowed once here: a function body does not see the check above.
@@ -449,6 +454,8 @@ async function main() {
         modelsDir: process.env['VIBHAVA_MODELS_DIR'] ?? defaultModelsDir(),
         ...(values.local ? { model: values.local } : {}),
         ...(values.model ? { modelPath: values.model } : {}),
+        // The same prompt gets the same reply: two runs differ only where their prompts do.
+        ...(values.seed === 'random' ? {} : { seed: Number(values.seed) }),
       },
     },
   });

@@ -28,6 +28,8 @@ export interface ProviderSettings {
     contextSize?: number | undefined;
     /** Tokens one reply may have at most, whatever the reply asks for. */
     maxOutputTokens?: number | undefined;
+    /** Fixes the sampler's random seed, so the same prompt gets the same reply (benchmarks). */
+    seed?: number | undefined;
     /** Fetch the default model on first run when it is missing (with a progress bar). */
     autoPull?: boolean;
   };
@@ -68,6 +70,7 @@ const factories: Record<'openai' | 'local', Factory> = {
       ...(local.threads ? { threads: local.threads } : {}),
       ...(local.contextSize ? { contextSize: local.contextSize } : {}),
       ...(local.maxOutputTokens ? { maxOutputTokens: local.maxOutputTokens } : {}),
+      ...(local.seed === undefined ? {} : { seed: local.seed }),
     });
   },
 };

@@ -34,6 +34,8 @@ export interface LlamaChatModelOptions {
   generation?: GenerationSettings;
   /** Tokens one reply may have at most, whatever a request asks for (a slow machine, or tests). */
   maxOutputTokens?: number;
+  /** Fixes the sampler's random seed, so the same prompt gets the same reply (benchmarks). Default: random. */
+  seed?: number;
 }
 
 const DEFAULT_GENERATION: GenerationSettings = {
@@ -78,10 +80,12 @@ export class LlamaChatModel implements ChatModel {
   readonly #chatModule: LlamaCppModule;
   readonly #generation: GenerationSettings;
   readonly #maxOutputTokens: number;
+  readonly #seed: number | undefined;
 
   private constructor(init: {
     generation: GenerationSettings;
     maxOutputTokens: number;
+    seed: number | undefined;
     modelId: string;
     llama: Llama;
     model: LlamaModel;
@@ -97,6 +101,7 @@ export class LlamaChatModel implements ChatModel {
     this.#chatModule = init.chatModule;
     this.#generation = init.generation;
     this.#maxOutputTokens = init.maxOutputTokens;
+    this.#seed = init.seed;
   }
 
   static async load(options: LlamaChatModelOptions): Promise<LlamaChatModel> {
@@ -132,6 +137,7 @@ export class LlamaChatModel implements ChatModel {
       chatModule: llamaCpp,
       generation: options.generation ?? DEFAULT_GENERATION,
       maxOutputTokens: options.maxOutputTokens ?? Infinity,
+      seed: options.seed,
     });
   }
 
@@ -244,6 +250,7 @@ export class LlamaChatModel implements ChatModel {
         stopOnAbortSignal: true,
         maxTokens: Math.min(options.maxOutputTokens ?? 512, this.#maxOutputTokens),
         temperature: options.temperature ?? this.#generation.temperature,
+        ...(this.#seed === undefined ? {} : { seed: this.#seed }),
         topP: this.#generation.topP,
         repeatPenalty: { penalty: this.#generation.repeatPenalty, lastTokens: this.#generation.repeatLastTokens },
         ...(grammar ? { grammar } : {}),
