@@ -72,6 +72,16 @@ describe('the heuristic extractor, in the words a visitor recognises', () => {
     ['I take my coffee black, no sugar.', ['You take your coffee black.', "You don't take sugar in your coffee."]],
     ['I usually order the large flat white', ['You usually order the large flat white.']],
     ['Please always email me rather than calling.', ["You'd like us to email you rather than calling."]],
+    // Fears, and statements just before a question in the same sentence.
+    [
+      "Hi, I'm Emma. I'm quite anxious about dentists, to be honest.",
+      ['Your name is Emma.', "You're anxious about dentists."],
+    ],
+    ["I'm terrified of needles", ["You're terrified of needles."]],
+    ["Hiya, I'm 20 weeks pregnant – are your hatha classes ok for me?", ["You're 20 weeks pregnant."]],
+    ['I work nights as a paramedic so is the gym open 24h?', ['You work as a paramedic.']],
+    ["I'm a graphic designer – any long stays in Portugal with good wifi?", ["You're a graphic designer."]],
+    ["ugh I can't stand polyester, it makes me sweat.", ["You can't stand polyester."]],
   ])('%j', (message, expected) => {
     expect(said(message)).toEqual(expected);
   });
@@ -110,6 +120,11 @@ describe('the heuristic extractor, in the words a visitor recognises', () => {
     'Here is a pic I got from my walk last week.',
     'Could you make a walnut-free chocolate cake for 10 people?',
     'What do you remember about me?',
+    // A passing worry about this visit, or a question, is no fear worth keeping.
+    "I'm nervous about the price",
+    "I'm a bit nervous about my driving test tomorrow",
+    'Are you afraid of spiders?',
+    'Is the gym open 24h, I work nights?',
   ])('finds nothing in %j', (message) => {
     expect(said(message)).toEqual([]);
   });

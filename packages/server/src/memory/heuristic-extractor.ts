@@ -141,7 +141,7 @@ function sameSlot(fact: StatedFact, memory: ExistingMemory): boolean {
 }
 
 const NEGATIVE =
-  /\b(?:dislikes?|hates?|detests?|loathes?|can't stand|cannot stand|can't bear|(?:doesn't|don't) (?:really )?(?:like|enjoy|love)|(?:does|do) not (?:like|enjoy)|no longer (?:likes?|loves?|enjoys?)|not (?:a (?:big |huge )?fan of|keen on|big on)|(?:is|are|'re) not into)\b/i;
+  /\b(?:dislikes?|hates?|detests?|loathes?|can't stand|cannot stand|can't bear|(?:doesn't|don't) (?:really )?(?:like|enjoy|love)|(?:does|do) not (?:like|enjoy)|no longer (?:likes?|loves?|enjoys?)|not (?:a (?:big |huge )?fan of|keen on|big on)|(?:is|are|'re) not into|(?:is|are|'re) (?:\w+ )?(?:afraid|scared|terrified|frightened|petrified|anxious|nervous|phobic|wary) (?:of|about|around))\b/i;
 const POSITIVE =
   /\b(?:likes?|loves?|enjoys?|prefers?|adores?|(?:is|are|'re) into|fan of|favou?rite|passionate about|keen on|obsessed with)\b/i;
 
